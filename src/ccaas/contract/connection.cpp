@@ -1,0 +1,310 @@
+#include "ccaas/contract/connection.hpp"
+
+#include "ccaas/config/env.hpp"
+#include "ccaas/config/template.hpp"
+#include "ccaas/contract/duration.hpp"
+#include "ccaas/tls/pem.hpp"
+
+#include <cmath>
+
+namespace ccaas::contract {
+
+namespace {
+
+constexpr std::int64_t k_peer_default_startup_timeout = 300 * k_nanos_per_second;
+
+std::string format_time(std::int64_t epoch)
+{
+  const std::time_t t = static_cast<std::time_t>(epoch);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+  return text;
+}
+
+class Checker
+{
+public:
+  Checker(const json::Json& doc, const std::string& where, Diagnostics& diags)
+    : m_doc(doc), m_where(where), m_diags(diags)
+  {
+  }
+
+  void error(const std::string& field, const std::string& message)
+  {
+    m_diags.errors.push_back(m_where + ": " + field + ": " + message);
+  }
+  void warning(const std::string& field, const std::string& message)
+  {
+    m_diags.warnings.push_back(m_where + ": " + field + ": " + message);
+  }
+
+  const json::Json* find(const char* key) const
+  {
+    const auto it = m_doc.find(key);
+    return it == m_doc.end() ? nullptr : &*it;
+  }
+
+  // A string field; nullopt when absent (or refused, with an error recorded).
+  std::optional<std::string> string_field(const char* key)
+  {
+    const json::Json* value = find(key);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (!value->is_string()) {
+      error(key, "expected a string, found " + json::type_name(*value));
+      return std::nullopt;
+    }
+    return value->get<std::string>();
+  }
+
+  bool bool_field(const char* key)
+  {
+    const json::Json* value = find(key);
+    if (value == nullptr) {
+      return false; // the peer's default: absent tls_required means plaintext
+    }
+    if (value->is_boolean()) {
+      return value->get<bool>();
+    }
+    std::string message = "expected a JSON boolean, found " + json::type_name(*value);
+    if (value->is_string()) {
+      const std::string text = value->get<std::string>();
+      if (text == "true" || text == "false") {
+        message += " \"" + text + "\": write " + text + " without quotes (the peer cannot read a quoted boolean)";
+      }
+    }
+    error(key, message);
+    return false;
+  }
+
+private:
+  const json::Json& m_doc;
+  const std::string& m_where;
+  Diagnostics& m_diags;
+};
+
+std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json& value)
+{
+  const char* field = "dial_timeout";
+  std::int64_t nanos = 0;
+  if (value.is_string()) {
+    const std::string text = value.get<std::string>();
+    if (text.empty()) {
+      check.error(field, "is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key to "
+                         "use the peer's default of 3s, or write a duration such as \"10s\"");
+      return std::nullopt;
+    }
+    const DurationResult parsed = parse_go_duration(text);
+    if (!parsed.nanos) {
+      check.error(field, parsed.error);
+      return std::nullopt;
+    }
+    nanos = *parsed.nanos;
+  } else if (value.is_number()) {
+    // The peer reads a JSON number as nanoseconds (Duration.UnmarshalJSON, float64 conversion).
+    const double number = value.get<double>();
+    if (!std::isfinite(number) || std::fabs(number) >= 9.2e18) {
+      check.error(field, "the number is out of range");
+      return std::nullopt;
+    }
+    if (std::floor(number) != number) {
+      check.error(field, "a JSON number here counts nanoseconds and must be whole; write a duration such as \"10s\"");
+      return std::nullopt;
+    }
+    nanos = static_cast<std::int64_t>(number);
+    if (nanos > 0 && nanos < k_nanos_per_ms) {
+      const std::string shown = value.dump();
+      check.error(field, shown + " is a JSON number, which the peer reads as " + shown
+                           + " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
+      return std::nullopt;
+    }
+  } else {
+    check.error(field, "expected a Go duration string such as \"10s\", found " + json::type_name(value));
+    return std::nullopt;
+  }
+  if (nanos < 0) {
+    check.error(field, "is negative: every dial would fail at once");
+    return std::nullopt;
+  }
+  if (nanos > 0 && nanos < k_nanos_per_ms) {
+    check.error(field, format_go_duration(nanos) + " is below one millisecond: no dial can complete in it");
+    return std::nullopt;
+  }
+  if (nanos > k_peer_default_startup_timeout) {
+    check.warning(field, format_go_duration(nanos)
+                           + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
+                             "server then shows only as \"timeout expired while starting chaincode\"");
+  }
+  return nanos;
+}
+
+void check_certificates(Checker& check, const char* field, const std::string& pem, std::int64_t now)
+{
+  const tls::PemResult parsed = tls::parse_certificates(pem);
+  if (!parsed.error.empty()) {
+    check.error(field, parsed.error);
+    return;
+  }
+  for (std::size_t i = 0; i < parsed.certificates.size(); ++i) {
+    const tls::CertificateInfo& cert = parsed.certificates[i];
+    const std::string which = parsed.certificates.size() > 1 ? "certificate " + std::to_string(i + 1) + " (" : "certificate (";
+    const std::string name = which + cert.subject + ")";
+    if (cert.not_after <= now) {
+      check.error(field, name + " expired on " + format_time(cert.not_after));
+    } else if (cert.not_after - now <= k_expiry_warning_seconds) {
+      check.warning(field, name + " expires on " + format_time(cert.not_after) + ", within 30 days");
+    }
+    if (cert.not_before > now) {
+      check.warning(field, name + " is not valid before " + format_time(cert.not_before));
+    }
+  }
+}
+
+} // namespace
+
+std::int64_t Connection::effective_dial_timeout() const
+{
+  return dial_timeout.value_or(0) == 0 ? k_peer_default_dial_timeout : *dial_timeout;
+}
+
+bool Connection::holds_private_key() const
+{
+  return !client_key.empty();
+}
+
+std::string Connection::summary() const
+{
+  std::string text = format_address(address) + ", dial_timeout " + format_go_duration(effective_dial_timeout());
+  if (!dial_timeout || *dial_timeout == 0) {
+    text += " (the peer's default)";
+  }
+  if (!tls_required) {
+    text += ", plaintext";
+  } else if (client_auth_required) {
+    text += ", TLS with client authentication";
+  } else {
+    text += ", TLS";
+  }
+  if (!domain.empty() && tls_required && client_auth_required) {
+    text += ", server name " + domain;
+  }
+  return text;
+}
+
+void render_connection(json::Json& doc, const config::TemplateData& data, const std::string& where, Diagnostics& diags)
+{
+  for (auto& [key, value] : doc.items()) {
+    if (!value.is_string()) {
+      continue;
+    }
+    const std::string text = value.get<std::string>();
+    if (!config::has_template_action(text)) {
+      continue;
+    }
+    config::RenderResult rendered = config::render_template(text, data);
+    if (!rendered.error.empty()) {
+      diags.errors.push_back(where + ": " + key + ": " + rendered.error);
+      continue;
+    }
+    value = std::move(rendered.text);
+  }
+}
+
+void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string>& default_dial_timeout,
+                                Diagnostics& diags)
+{
+  if (doc.contains("dial_timeout") || !default_dial_timeout) {
+    return;
+  }
+  const DurationResult parsed = parse_go_duration(*default_dial_timeout);
+  if (!parsed.nanos || *parsed.nanos < k_nanos_per_ms) {
+    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": "
+                           + (parsed.nanos ? "must be at least 1ms" : parsed.error));
+    return;
+  }
+  doc["dial_timeout"] = *default_dial_timeout;
+}
+
+std::optional<Connection> validate_connection(json::Json doc, const std::string& where, std::int64_t now,
+                                              Diagnostics& diags)
+{
+  const std::size_t errors_before = diags.errors.size();
+  Checker check(doc, where, diags);
+  Connection conn;
+
+  if (const json::Json* address = check.find("address"); address == nullptr) {
+    check.error("address", "missing: the peer needs the chaincode server's host:port");
+  } else if (const auto text = check.string_field("address")) {
+    const AddressResult parsed = parse_address(*text);
+    if (!parsed.error.empty()) {
+      check.error("address", parsed.error);
+    } else {
+      conn.address = parsed.value;
+    }
+  }
+
+  if (const json::Json* timeout = check.find("dial_timeout")) {
+    conn.dial_timeout = check_dial_timeout(check, *timeout);
+  }
+
+  conn.tls_required = check.bool_field("tls_required");
+  conn.client_auth_required = check.bool_field("client_auth_required");
+  conn.root_cert = check.string_field("root_cert").value_or("");
+  conn.client_cert = check.string_field("client_cert").value_or("");
+  conn.client_key = check.string_field("client_key").value_or("");
+  if (const auto domain = check.string_field("domain")) {
+    conn.domain = *domain;
+  }
+
+  if (conn.tls_required) {
+    if (conn.root_cert.empty()) {
+      check.error("root_cert", "missing: with tls_required the peer needs the PEM of the CA that issued the "
+                               "chaincode server's certificate");
+    } else {
+      check_certificates(check, "root_cert", conn.root_cert, now);
+    }
+    if (conn.client_auth_required) {
+      if (conn.client_cert.empty()) {
+        check.error("client_cert", "missing: with client_auth_required the peer presents this certificate (PEM)");
+      } else {
+        check_certificates(check, "client_cert", conn.client_cert, now);
+      }
+      if (conn.client_key.empty()) {
+        check.error("client_key", "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
+      } else if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert); !problem.empty()) {
+        check.error("client_key", problem);
+      }
+    }
+    if (!conn.domain.empty() && !conn.client_auth_required) {
+      check.warning("domain", "Fabric 3 uses domain as the TLS server name only with client_auth_required; "
+                              "without it the peer checks the certificate against the address host");
+    }
+  } else {
+    if (conn.client_auth_required) {
+      check.warning("client_auth_required", "has no effect without tls_required: the peer dials in plaintext");
+    }
+    for (const char* field : {"root_cert", "client_cert", "client_key"}) {
+      const json::Json* value = check.find(field);
+      if (value != nullptr && value->is_string() && !value->get<std::string>().empty()) {
+        check.warning(field, "is ignored: tls_required is not true, so the peer dials in plaintext");
+      }
+    }
+  }
+  if (!conn.domain.empty()) {
+    const AddressResult parsed = parse_address(conn.domain + ":1");
+    if (!parsed.error.empty()) {
+      check.error("domain", "is not a host name: " + parsed.error);
+    }
+  }
+
+  if (diags.errors.size() != errors_before) {
+    return std::nullopt;
+  }
+  conn.doc = std::move(doc);
+  return conn;
+}
+
+} // namespace ccaas::contract

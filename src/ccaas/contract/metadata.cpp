@@ -1,0 +1,48 @@
+#include "ccaas/contract/metadata.hpp"
+
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+#include "ccaas/util/json_read.hpp"
+
+namespace ccaas::contract {
+
+namespace {
+
+std::string optional_string(const json::Json& doc, const char* key, const std::string& where)
+{
+  const auto it = doc.find(key);
+  if (it == doc.end()) {
+    return {};
+  }
+  if (!it->is_string()) {
+    throw Failure(where + ": " + key + ": expected a string, found " + json::type_name(*it));
+  }
+  return it->get<std::string>();
+}
+
+} // namespace
+
+Metadata read_metadata(const std::filesystem::path& metadata_dir)
+{
+  const std::filesystem::path path = metadata_dir / k_metadata_file;
+  const json::Json doc = json::parse_object(file::read_regular_file(path), path.string());
+  return Metadata{optional_string(doc, "type", path.string()), optional_string(doc, "label", path.string())};
+}
+
+bool is_ccaas_type(const std::string& type)
+{
+  if (type.size() != 5) {
+    return false;
+  }
+  const char* expected = "ccaas";
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    const char c = type[i];
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower != expected[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace ccaas::contract

@@ -1,0 +1,75 @@
+#include "ccaas/steps/build.hpp"
+
+#include "ccaas/config/env.hpp"
+#include "ccaas/config/template.hpp"
+#include "ccaas/contract/connection.hpp"
+#include "ccaas/contract/metadata.hpp"
+#include "ccaas/steps/connection_file.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+#include "ccaas/util/log.hpp"
+
+#include <sys/stat.h>
+
+namespace ccaas::steps {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_meta_inf = "META-INF";
+
+// SRC/META-INF holds the CouchDB index definitions the peer creates for the chaincode. It is
+// copied only when it is a real directory of regular files: a symlink could reach outside SRC.
+std::size_t copy_meta_inf(const fs::path& source_dir, const fs::path& output_dir)
+{
+  const fs::path source = source_dir / k_meta_inf;
+  struct stat st {};
+  if (::lstat(source.c_str(), &st) != 0) {
+    return 0;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    throw Failure(source.string() + ": is a symlink: META-INF must be a directory inside the package");
+  }
+  const fs::path target = output_dir / k_meta_inf;
+  file::remove_tree(target);
+  return file::copy_tree_atomic(source, target);
+}
+
+} // namespace
+
+void build(const BuildInput& input)
+{
+  const fs::path metadata_path = input.metadata_dir / contract::k_metadata_file;
+  const contract::Metadata metadata = contract::read_metadata(input.metadata_dir);
+  if (!contract::is_ccaas_type(metadata.type)) {
+    throw Failure(metadata_path.string() + ": type: \"" + metadata.type
+                  + "\" is not ccaas: this builder's detect does not claim such a package");
+  }
+
+  const fs::path source_path = input.source_dir / contract::k_connection_file;
+  if (!file::exists_nofollow(source_path)) {
+    throw Failure(source_path.string() + ": not found: a ccaas package carries connection.json at the root of "
+                                         "code.tar.gz");
+  }
+  json::Json doc = json::parse_object(file::read_regular_file(source_path), source_path.string());
+
+  const config::TemplateData data = config::TemplateData::from_env_value(input.builder_config);
+  contract::Diagnostics diags;
+  contract::render_connection(doc, data, source_path.string(), diags);
+  contract::apply_default_dial_timeout(doc, input.default_dial_timeout, diags);
+  report(diags); // a template that does not render leaves nothing worth validating
+  auto connection = contract::validate_connection(std::move(doc), source_path.string(), input.now, diags);
+  report(diags);
+
+  const std::size_t indexes = copy_meta_inf(input.source_dir, input.output_dir);
+  file::write_atomic(input.output_dir / contract::k_metadata_file, file::read_regular_file(metadata_path), 0644);
+
+  LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
+  const fs::path output_path = input.output_dir / contract::k_connection_file;
+  publish_connection(output_path, rendered);
+  log::info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
+            + (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
+}
+
+} // namespace ccaas::steps

@@ -1,0 +1,74 @@
+#include "ccaas/steps/release.hpp"
+
+#include "ccaas/contract/connection.hpp"
+#include "ccaas/contract/metadata.hpp"
+#include "ccaas/contract/package_id.hpp"
+#include "ccaas/steps/connection_file.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+#include "ccaas/util/log.hpp"
+
+#include <sys/stat.h>
+
+namespace ccaas::steps {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The package ID, read from the peer's scratch directory (BLD's parent), cross-checked against
+// the label in BLD/metadata.json when that is there.
+std::optional<contract::PackageId> package_id_of(const fs::path& build_dir)
+{
+  const fs::path parent = fs::absolute(build_dir).lexically_normal().parent_path();
+  auto id = contract::package_id_from_scratch_dir(parent.filename().string());
+  if (!id) {
+    id = contract::package_id_from_durable_dir(parent.filename().string());
+  }
+  if (id && file::exists_nofollow(build_dir / contract::k_metadata_file)) {
+    try {
+      const contract::Metadata metadata = contract::read_metadata(build_dir);
+      if (metadata.label != id->label) {
+        log::warning("the package label \"" + metadata.label + "\" differs from the directory name "
+                     + parent.filename().string() + ": not naming a chaincode ID");
+        return std::nullopt;
+      }
+    } catch (const Failure&) {
+      return std::nullopt;
+    }
+  }
+  return id;
+}
+
+} // namespace
+
+void release(const ReleaseInput& input)
+{
+  const LoadedConnection loaded = load_rendered_connection(
+    input.build_dir / contract::k_connection_file,
+    "the build step did not complete, or BUILD_OUTPUT_DIR was built by another builder", input.now);
+
+  const fs::path statedb = input.build_dir / "META-INF" / "statedb";
+  struct stat st {};
+  if (::lstat(statedb.c_str(), &st) == 0) {
+    const fs::path target = input.release_dir / "statedb";
+    file::remove_tree(target);
+    const std::size_t files = file::copy_tree_atomic(statedb, target);
+    log::info("copied " + std::to_string(files) + " file(s) of META-INF/statedb to " + target.string());
+  }
+
+  const fs::path published = input.release_dir / "chaincode" / "server" / contract::k_connection_file;
+  publish_connection(published, loaded);
+  log::info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
+
+  if (const auto id = package_id_of(input.build_dir)) {
+    log::info("the chaincode server must be started with chaincode ID " + id->str()
+              + " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
+                "chaincode.startuptimeout");
+  } else {
+    log::info("the chaincode server must be started with the package ID as its chaincode ID (label:sha256 of "
+              "the package file, as 'peer lifecycle chaincode calculatepackageid' prints it)");
+  }
+}
+
+} // namespace ccaas::steps

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace ccaas::steps {
+
+struct ReleaseInput
+{
+  std::filesystem::path build_dir;   // BUILD_OUTPUT_DIR
+  std::filesystem::path release_dir; // RELEASE_OUTPUT_DIR
+  std::int64_t now = 0;
+};
+
+// Copies BLD/META-INF/statedb to REL/statedb and publishes REL/chaincode/server/connection.json,
+// the file whose presence tells the peer to dial the chaincode server; then names the chaincode ID
+// that server must be started with. connection.json is written last, whole or not at all.
+void release(const ReleaseInput& input);
+
+} // namespace ccaas::steps

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace ccaas::steps {
+
+struct RunInput
+{
+  std::filesystem::path build_dir;        // BUILD_OUTPUT_DIR: the durable builds/<id>/bld
+  std::filesystem::path run_metadata_dir; // RUN_METADATA_DIR: holds chaincode.json
+  std::int64_t now = 0;
+};
+
+// The peer calls run only when the durable release directory has no
+// chaincode/server/connection.json (core/chaincode/runtime_launcher.go), and then waits for the
+// chaincode to connect back, which a ccaas server never does. run restores that file from
+// BLD/connection.json, so that the peer's next launch dials the server, and returns the exit
+// code: never 0, since this launch cannot succeed; 143 when terminated.
+int run(const RunInput& input);
+
+} // namespace ccaas::steps

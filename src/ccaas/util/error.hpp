@@ -1,0 +1,24 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ccaas {
+
+// A failure the operator can act on. what() is one complete line: subject first, then the
+// cause after ": ", with no secret in it. cli::run_step turns it into exit code 1.
+class Failure : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// A failure whose lines were already written (several problems, one line each): the step exits
+// 1 without another line.
+class ReportedFailure : public Failure
+{
+public:
+  ReportedFailure() : Failure("problems reported above") {}
+};
+
+} // namespace ccaas

@@ -1,0 +1,318 @@
+#include "ccaas/util/file.hpp"
+
+#include "ccaas/util/error.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace ccaas::file {
+
+namespace {
+
+constexpr int k_max_depth = 64;
+
+std::string describe(const fs::path& path, std::string_view cause)
+{
+  return path.string() + ": " + std::string(cause);
+}
+
+[[noreturn]] void fail_errno(const fs::path& path, std::string_view doing, int err)
+{
+  std::string cause(doing);
+  if (!cause.empty()) {
+    cause += ": ";
+  }
+  cause += std::strerror(err);
+  throw Failure(describe(path, cause));
+}
+
+class Fd
+{
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+  int release()
+  {
+    const int fd = m_fd;
+    m_fd = -1;
+    return fd;
+  }
+
+private:
+  int m_fd;
+};
+
+const char* kind_of(mode_t mode)
+{
+  if (S_ISDIR(mode)) {
+    return "a directory";
+  }
+  if (S_ISLNK(mode)) {
+    return "a symlink";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  if (S_ISCHR(mode) || S_ISBLK(mode)) {
+    return "a device";
+  }
+  return "not a regular file";
+}
+
+void write_all(int fd, std::string_view content, const fs::path& path)
+{
+  const char* data = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      fail_errno(path, "cannot write", errno);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+// "<dir>/.<name>.tmpXXXXXX", the mkstemp/mkdtemp pattern for a temporary beside target.
+std::string temp_pattern(const fs::path& target)
+{
+  std::string name(".");
+  name.append(target.filename().string());
+  name.append(".tmpXXXXXX");
+  return (target.parent_path() / name).string();
+}
+
+// A unique hidden name beside target, created with the given mode.
+std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
+{
+  std::string pattern = temp_pattern(target);
+  const int fd = ::mkstemp(pattern.data());
+  if (fd < 0) {
+    fail_errno(target.parent_path().empty() ? fs::path(".") : target.parent_path(), "cannot create a file", errno);
+  }
+  if (::fchmod(fd, mode) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(pattern.c_str());
+    fail_errno(pattern, "cannot set mode", err);
+  }
+  return {fs::path(pattern), fd};
+}
+
+void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
+{
+  Fd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (in.get() < 0) {
+    fail_errno(from, "cannot open", errno);
+  }
+  struct stat st {};
+  if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    throw Failure(describe(from, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
+  }
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (out.get() < 0) {
+    fail_errno(to, "cannot create", errno);
+  }
+  std::vector<char> buffer(64 * 1024);
+  for (;;) {
+    const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      fail_errno(from, "cannot read", errno);
+    }
+    if (n == 0) {
+      break;
+    }
+    write_all(out.get(), std::string_view(buffer.data(), static_cast<std::size_t>(n)), to);
+  }
+  if (::fchmod(out.get(), mode) != 0) {
+    fail_errno(to, "cannot set mode", errno);
+  }
+}
+
+std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int depth)
+{
+  if (depth > k_max_depth) {
+    throw Failure(describe(from, "is nested more than 64 directories deep"));
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(from.c_str()), ::closedir);
+  if (!dir) {
+    fail_errno(from, "cannot read directory", errno);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  std::size_t files = 0;
+  for (const std::string& name : names) {
+    const fs::path source = from / name;
+    const fs::path target = to / name;
+    struct stat st {};
+    if (::lstat(source.c_str(), &st) != 0) {
+      fail_errno(source, "", errno);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (::mkdir(target.c_str(), 0755) != 0) {
+        fail_errno(target, "cannot create directory", errno);
+      }
+      files += copy_dir_contents(source, target, depth + 1);
+    } else if (S_ISREG(st.st_mode)) {
+      // Keep the permission bits, as the peer's own CopyDir does, but stay readable by the owner.
+      copy_file_contents(source, target, (st.st_mode & 0777) | 0600);
+      ++files;
+    } else {
+      throw Failure(describe(source, std::string("is ") + kind_of(st.st_mode)
+                                       + ": only directories and regular files are copied"));
+    }
+  }
+  return files;
+}
+
+} // namespace
+
+std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
+{
+  // O_NONBLOCK: opening a FIFO must not hang the peer's install.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == ELOOP) {
+      throw Failure(describe(path, "is a symlink: refusing to follow it"));
+    }
+    if (err == ENOENT) {
+      throw Failure(describe(path, "not found"));
+    }
+    fail_errno(path, "cannot open", err);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    fail_errno(path, "cannot stat", errno);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw Failure(describe(path, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    throw Failure(describe(path, "is " + std::to_string(st.st_size) + " bytes; the limit is "
+                                   + std::to_string(max_bytes)));
+  }
+  std::string content(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::read(fd.get(), content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      fail_errno(path, "cannot read", errno);
+    }
+    if (n == 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  content.resize(done);
+  return content;
+}
+
+bool exists_nofollow(const fs::path& path)
+{
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+void write_atomic(const fs::path& target, std::string_view content, mode_t mode)
+{
+  auto [temp, raw_fd] = create_temp_beside(target, mode);
+  Fd fd(raw_fd);
+  try {
+    write_all(fd.get(), content, temp);
+    if (::close(fd.release()) != 0) {
+      fail_errno(temp, "cannot write", errno);
+    }
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+      fail_errno(target, "cannot replace", errno);
+    }
+  } catch (...) {
+    ::unlink(temp.c_str());
+    throw;
+  }
+}
+
+void make_dirs(const fs::path& dir, mode_t mode)
+{
+  std::error_code ec;
+  fs::path current;
+  for (const fs::path& part : dir) {
+    current /= part;
+    if (::mkdir(current.c_str(), mode) == 0 || errno == EEXIST) {
+      continue;
+    }
+    fail_errno(current, "cannot create directory", errno);
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw Failure(describe(dir, "is not a directory"));
+  }
+}
+
+std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target)
+{
+  struct stat st {};
+  if (::lstat(source.c_str(), &st) != 0) {
+    fail_errno(source, "", errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    throw Failure(describe(source, std::string("is ") + kind_of(st.st_mode) + ", not a directory"));
+  }
+  std::string pattern = temp_pattern(target);
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    fail_errno(target.parent_path(), "cannot create a directory", errno);
+  }
+  const fs::path temp(pattern);
+  try {
+    ::chmod(temp.c_str(), 0755);
+    const std::size_t files = copy_dir_contents(source, temp, 0);
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+      fail_errno(target, "cannot create", errno);
+    }
+    return files;
+  } catch (...) {
+    remove_tree(temp);
+    throw;
+  }
+}
+
+void remove_tree(const fs::path& path)
+{
+  std::error_code ec;
+  fs::remove_all(path, ec); // std::filesystem::remove_all does not follow symlinks
+}
+
+} // namespace ccaas::file

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace ccaas::file {
+
+namespace fs = std::filesystem;
+
+inline constexpr std::size_t k_max_contract_file = 1024 * 1024; // 1 MiB
+
+// Reads a regular file of at most max_bytes. Refuses symlinks, directories, FIFOs and devices
+// without blocking on them. Throws Failure("<path>: <cause>").
+std::string read_regular_file(const fs::path& path, std::size_t max_bytes = k_max_contract_file);
+
+// Whether path names something (lstat, so a dangling symlink exists too).
+bool exists_nofollow(const fs::path& path);
+
+// Writes content to a temporary file beside target, then renames it over target, so that a
+// reader sees either the old file, or nothing, or the whole new file. A crash leaves at most a
+// hidden ".<name>.tmp*" file. No fsync: the guarantee is against a killed process, not power loss.
+void write_atomic(const fs::path& target, std::string_view content, mode_t mode);
+
+// Creates dir and its missing parents with the given mode (before umask).
+void make_dirs(const fs::path& dir, mode_t mode);
+
+// Copies the tree at source to target, which must not exist yet, through a temporary directory
+// beside target and one rename. Only directories and regular files are copied; a symlink, FIFO,
+// socket or device anywhere in the tree fails the copy (it could point outside the package).
+// Returns the number of files copied.
+std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target);
+
+// Removes a tree, never following symlinks; no error when it does not exist.
+void remove_tree(const fs::path& path);
+
+} // namespace ccaas::file

@@ -1,0 +1,53 @@
+#include "ccaas/util/signals.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+namespace ccaas::signals {
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+int g_pipe[2] = {-1, -1};
+
+extern "C" void on_termination(int signal)
+{
+  g_signal = signal;
+  if (g_pipe[1] >= 0) {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_pipe[1], &byte, 1);
+  }
+}
+
+} // namespace
+
+void install_termination_handlers()
+{
+  if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    g_pipe[0] = g_pipe[1] = -1;
+  }
+  struct sigaction action {};
+  action.sa_handler = on_termination;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGINT, &action, nullptr);
+}
+
+bool termination_requested()
+{
+  return g_signal != 0;
+}
+
+int termination_signal()
+{
+  return g_signal;
+}
+
+int termination_fd()
+{
+  return g_pipe[0];
+}
+
+} // namespace ccaas::signals
