@@ -53,7 +53,7 @@ std::optional<std::string> print_value(const nlohmann::json& value)
 TemplateData TemplateData::from_env_value(const std::optional<std::string>& value)
 {
   TemplateData data;
-  if (!value) {
+  if (!value || value->empty()) {
     return data;
   }
   nlohmann::json parsed = nlohmann::json::parse(*value, nullptr, false);

@@ -71,6 +71,9 @@ Json parse_object(std::string_view text, const std::string& where)
     return true;
   };
 
+  if (text.find('\0') != std::string_view::npos) {
+    throw Failure(where + ": contains a NUL byte: not a JSON text file");
+  }
   Json doc;
   try {
     doc = Json::parse(text.begin(), text.end(), check);
