@@ -28,9 +28,9 @@ TEST_CASE("what is not one or more certificates is refused, without quoting it")
   CHECK(parse_certificates("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==").error
         == "holds no PEM block: it is base64-encoded PEM; put the decoded PEM text here (base64 -d)");
   CHECK(parse_certificates(ca.key_pem).error
-        == "block 1 is a PRIVATE KEY, not a CERTIFICATE: a private key does not belong here");
+        == "block 1 is a private key, not a certificate: a private key does not belong here");
   CHECK(parse_certificates(ca.cert_pem + ca.key_pem).error
-        == "block 2 is a PRIVATE KEY, not a CERTIFICATE: a private key does not belong here");
+        == "block 2 is a private key, not a certificate: a private key does not belong here");
 
   std::string damaged = ca.cert_pem;
   damaged.replace(damaged.find('\n') + 5, 8, "!!!!!!!!");

@@ -121,8 +121,13 @@ PemResult parse_certificates(std::string_view pem)
     OPENSSL_free(header);
     if (type != "CERTIFICATE") {
       OPENSSL_free(data);
-      result.error = ordinal(index) + " is a " + type + ", not a CERTIFICATE";
-      if (type.find("PRIVATE KEY") != std::string::npos) {
+      // Lowercase, so that no message ever carries the words of a key's PEM armour.
+      std::string kind = type;
+      for (char& c : kind) {
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+      result.error = ordinal(index) + " is a " + kind + ", not a certificate";
+      if (kind.find("private key") != std::string::npos) {
         result.error += ": a private key does not belong here";
       }
       return result;
