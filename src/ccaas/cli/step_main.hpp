@@ -12,10 +12,10 @@ inline constexpr int k_exit_terminated = 143; // 128 + SIGTERM
 
 struct StepSpec
 {
-  const char* name;                    // "build"
-  std::vector<const char*> arg_names;  // {"CHAINCODE_SOURCE_DIR", ...}, as the peer's contract names them
-  const char* summary;                 // one line for --help
-  std::vector<const char*> env_vars;   // the variables the step reads, for --help
+  const char* name;                                  // "build"
+  std::vector<const char*> arg_names;                // {"CHAINCODE_SOURCE_DIR", ...}, as the peer's contract names them
+  const char* summary;                               // one line for --help
+  std::vector<const char*> env_vars;                 // the variables the step reads, for --help
   int (*body)(const std::vector<std::string>& args); // returns the exit code; may throw Failure
 };
 

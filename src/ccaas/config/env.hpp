@@ -16,12 +16,16 @@ struct EnvVar
 };
 
 inline constexpr EnvVar k_builder_config{
-  "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG", nullptr,
-  "JSON object whose keys connection.json templates use: {{.key}} (Fabric's ccaas_builder does the same)"};
+  "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG",
+  nullptr,
+  "JSON object whose keys connection.json templates use: {{.key}} (Fabric's ccaas_builder does the same)"
+};
 
 inline constexpr EnvVar k_dial_timeout{
-  "CCAAS_BUILDER_DIAL_TIMEOUT", nullptr,
-  "Go duration written as dial_timeout when a package has none (otherwise the peer's default, 3s)"};
+  "CCAAS_BUILDER_DIAL_TIMEOUT",
+  nullptr,
+  "Go duration written as dial_timeout when a package has none (otherwise the peer's default, 3s)"
+};
 
 // The variable's value; empty optional when it is unset or set to "".
 std::optional<std::string> get(const EnvVar& var);

@@ -16,7 +16,9 @@ constexpr std::int64_t k_peer_default_startup_timeout = 300 * k_nanos_per_second
 std::string format_time(std::int64_t epoch)
 {
   const std::time_t t = static_cast<std::time_t>(epoch);
-  struct tm tm {};
+  struct tm tm
+  {
+  };
   gmtime_r(&t, &tm);
   char text[32] = {};
   std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
@@ -27,7 +29,9 @@ class Checker
 {
 public:
   Checker(const json::Json& doc, const std::string& where, Diagnostics& diags)
-    : m_doc(doc), m_where(where), m_diags(diags)
+    : m_doc(doc)
+    , m_where(where)
+    , m_diags(diags)
   {
   }
 
@@ -93,8 +97,9 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
   if (value.is_string()) {
     const std::string text = value.get<std::string>();
     if (text.empty()) {
-      check.error(field, "is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key to "
-                         "use the peer's default of 3s, or write a duration such as \"10s\"");
+      check.error(field,
+                  "is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key to "
+                  "use the peer's default of 3s, or write a duration such as \"10s\"");
       return std::nullopt;
     }
     const DurationResult parsed = parse_go_duration(text);
@@ -117,8 +122,9 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
     nanos = static_cast<std::int64_t>(number);
     if (nanos > 0 && nanos < k_nanos_per_ms) {
       const std::string shown = value.dump();
-      check.error(field, shown + " is a JSON number, which the peer reads as " + shown
-                           + " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
+      check.error(field,
+                  shown + " is a JSON number, which the peer reads as " + shown +
+                    " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
       return std::nullopt;
     }
   } else {
@@ -134,9 +140,10 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
     return std::nullopt;
   }
   if (nanos > k_peer_default_startup_timeout) {
-    check.warning(field, format_go_duration(nanos)
-                           + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
-                             "server then shows only as \"timeout expired while starting chaincode\"");
+    check.warning(field,
+                  format_go_duration(nanos) +
+                    " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
+                    "server then shows only as \"timeout expired while starting chaincode\"");
   }
   return nanos;
 }
@@ -150,7 +157,8 @@ void check_certificates(Checker& check, const char* field, const std::string& pe
   }
   for (std::size_t i = 0; i < parsed.certificates.size(); ++i) {
     const tls::CertificateInfo& cert = parsed.certificates[i];
-    const std::string which = parsed.certificates.size() > 1 ? "certificate " + std::to_string(i + 1) + " (" : "certificate (";
+    const std::string which =
+      parsed.certificates.size() > 1 ? "certificate " + std::to_string(i + 1) + " (" : "certificate (";
     const std::string name = which + cert.subject + ")";
     if (cert.not_after <= now) {
       check.error(field, name + " expired on " + format_time(cert.not_after));
@@ -213,7 +221,8 @@ void render_connection(json::Json& doc, const config::TemplateData& data, const 
   }
 }
 
-void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string>& default_dial_timeout,
+void apply_default_dial_timeout(json::Json& doc,
+                                const std::optional<std::string>& default_dial_timeout,
                                 Diagnostics& diags)
 {
   if (doc.contains("dial_timeout") || !default_dial_timeout) {
@@ -221,14 +230,16 @@ void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string
   }
   const DurationResult parsed = parse_go_duration(*default_dial_timeout);
   if (!parsed.nanos || *parsed.nanos < k_nanos_per_ms) {
-    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": "
-                           + (parsed.nanos ? "must be at least 1ms" : parsed.error));
+    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": " +
+                           (parsed.nanos ? "must be at least 1ms" : parsed.error));
     return;
   }
   doc["dial_timeout"] = *default_dial_timeout;
 }
 
-std::optional<Connection> validate_connection(json::Json doc, const std::string& where, std::int64_t now,
+std::optional<Connection> validate_connection(json::Json doc,
+                                              const std::string& where,
+                                              std::int64_t now,
                                               Diagnostics& diags)
 {
   const std::size_t errors_before = diags.errors.size();
@@ -261,8 +272,9 @@ std::optional<Connection> validate_connection(json::Json doc, const std::string&
 
   if (conn.tls_required) {
     if (conn.root_cert.empty()) {
-      check.error("root_cert", "missing: with tls_required the peer needs the PEM of the CA that issued the "
-                               "chaincode server's certificate");
+      check.error("root_cert",
+                  "missing: with tls_required the peer needs the PEM of the CA that issued the "
+                  "chaincode server's certificate");
     } else {
       check_certificates(check, "root_cert", conn.root_cert, now);
     }
@@ -273,20 +285,23 @@ std::optional<Connection> validate_connection(json::Json doc, const std::string&
         check_certificates(check, "client_cert", conn.client_cert, now);
       }
       if (conn.client_key.empty()) {
-        check.error("client_key", "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
-      } else if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert); !problem.empty()) {
+        check.error("client_key",
+                    "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
+      } else if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert);
+                 !problem.empty()) {
         check.error("client_key", problem);
       }
     }
     if (!conn.domain.empty() && !conn.client_auth_required) {
-      check.warning("domain", "Fabric 3 uses domain as the TLS server name only with client_auth_required; "
-                              "without it the peer checks the certificate against the address host");
+      check.warning("domain",
+                    "Fabric 3 uses domain as the TLS server name only with client_auth_required; "
+                    "without it the peer checks the certificate against the address host");
     }
   } else {
     if (conn.client_auth_required) {
       check.warning("client_auth_required", "has no effect without tls_required: the peer dials in plaintext");
     }
-    for (const char* field : {"root_cert", "client_cert", "client_key"}) {
+    for (const char* field : { "root_cert", "client_cert", "client_key" }) {
       const json::Json* value = check.find(field);
       if (value != nullptr && value->is_string() && !value->get<std::string>().empty()) {
         check.warning(field, "is ignored: tls_required is not true, so the peer dials in plaintext");

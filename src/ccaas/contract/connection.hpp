@@ -19,7 +19,7 @@ namespace ccaas::contract {
 // (ChaincodeServerUserData in core/container/externalbuilder/instance.go).
 struct Connection
 {
-  json::Json doc;          // the whole document as it is written: unknown keys are kept
+  json::Json doc; // the whole document as it is written: unknown keys are kept
   HostPort address;
   std::optional<std::int64_t> dial_timeout; // nanoseconds; empty or 0: the peer's default, 3s
   bool tls_required = false;
@@ -46,14 +46,17 @@ void render_connection(json::Json& doc, const config::TemplateData& data, const 
 
 // Fills dial_timeout from default_dial_timeout (CCAAS_BUILDER_DIAL_TIMEOUT) when the document
 // has none, so that the written file never says "dial_timeout": "".
-void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string>& default_dial_timeout,
+void apply_default_dial_timeout(json::Json& doc,
+                                const std::optional<std::string>& default_dial_timeout,
                                 Diagnostics& diags);
 
 // Checks everything the peer will later need, the way the peer will read it, and more: host:port
 // syntax, Go durations, JSON booleans, PEM that parses, a key that matches its certificate,
 // certificates in their validity period at `now` (seconds since the epoch). Returns the parsed
 // connection when there is no error.
-std::optional<Connection> validate_connection(json::Json doc, const std::string& where, std::int64_t now,
+std::optional<Connection> validate_connection(json::Json doc,
+                                              const std::string& where,
+                                              std::int64_t now,
                                               Diagnostics& diags);
 
 } // namespace ccaas::contract

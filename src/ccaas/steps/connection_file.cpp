@@ -9,7 +9,8 @@
 
 namespace ccaas::steps {
 
-LoadedConnection load_rendered_connection(const std::filesystem::path& path, const std::string& missing_hint,
+LoadedConnection load_rendered_connection(const std::filesystem::path& path,
+                                          const std::string& missing_hint,
                                           std::int64_t now)
 {
   if (!file::exists_nofollow(path)) {
@@ -18,7 +19,8 @@ LoadedConnection load_rendered_connection(const std::filesystem::path& path, con
   LoadedConnection loaded;
   loaded.bytes = file::read_regular_file(path);
   contract::Diagnostics diags;
-  auto connection = contract::validate_connection(json::parse_object(loaded.bytes, path.string()), path.string(), now, diags);
+  auto connection =
+    contract::validate_connection(json::parse_object(loaded.bytes, path.string()), path.string(), now, diags);
   report(diags);
   loaded.connection = std::move(*connection);
   return loaded;

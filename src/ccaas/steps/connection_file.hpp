@@ -17,7 +17,8 @@ struct LoadedConnection
 // Reads and validates a rendered connection.json (BLD/connection.json). Reports every warning and
 // error, one line each; throws ReportedFailure when there is an error. missing_hint completes
 // the message when the file does not exist.
-LoadedConnection load_rendered_connection(const std::filesystem::path& path, const std::string& missing_hint,
+LoadedConnection load_rendered_connection(const std::filesystem::path& path,
+                                          const std::string& missing_hint,
                                           std::int64_t now);
 
 // Writes bytes as path atomically, mode 0600 when the connection holds a private key, else 0644,

@@ -18,7 +18,10 @@ public:
 class ReportedFailure : public Failure
 {
 public:
-  ReportedFailure() : Failure("problems reported above") {}
+  ReportedFailure()
+    : Failure("problems reported above")
+  {
+  }
 };
 
 } // namespace ccaas

@@ -36,7 +36,10 @@ std::string describe(const fs::path& path, std::string_view cause)
 class Fd
 {
 public:
-  explicit Fd(int fd) : m_fd(fd) {}
+  explicit Fd(int fd)
+    : m_fd(fd)
+  {
+  }
   ~Fd()
   {
     if (m_fd >= 0) {
@@ -117,7 +120,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
     ::unlink(pattern.c_str());
     fail_errno(pattern, "cannot set mode", err);
   }
-  return {fs::path(pattern), fd};
+  return { fs::path(pattern), fd };
 }
 
 void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
@@ -126,7 +129,9 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
   if (in.get() < 0) {
     fail_errno(from, "cannot open", errno);
   }
-  struct stat st {};
+  struct stat st
+  {
+  };
   if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     throw Failure(describe(from, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
   }
@@ -174,7 +179,9 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
   for (const std::string& name : names) {
     const fs::path source = from / name;
     const fs::path target = to / name;
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::lstat(source.c_str(), &st) != 0) {
       fail_errno(source, "", errno);
     }
@@ -188,8 +195,8 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
       copy_file_contents(source, target, (st.st_mode & 0777) | 0600);
       ++files;
     } else {
-      throw Failure(describe(source, std::string("is ") + kind_of(st.st_mode)
-                                       + ": only directories and regular files are copied"));
+      throw Failure(
+        describe(source, std::string("is ") + kind_of(st.st_mode) + ": only directories and regular files are copied"));
     }
   }
   return files;
@@ -211,7 +218,9 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
     }
     fail_errno(path, "cannot open", err);
   }
-  struct stat st {};
+  struct stat st
+  {
+  };
   if (::fstat(fd.get(), &st) != 0) {
     fail_errno(path, "cannot stat", errno);
   }
@@ -219,8 +228,8 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
     throw Failure(describe(path, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
   }
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    throw Failure(describe(path, "is " + std::to_string(st.st_size) + " bytes; the limit is "
-                                   + std::to_string(max_bytes)));
+    throw Failure(
+      describe(path, "is " + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(max_bytes)));
   }
   std::string content(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t done = 0;
@@ -243,7 +252,9 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
 
 bool exists_nofollow(const fs::path& path)
 {
-  struct stat st {};
+  struct stat st
+  {
+  };
   return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -276,7 +287,9 @@ void make_dirs(const fs::path& dir, mode_t mode)
     }
     fail_errno(current, "cannot create directory", errno);
   }
-  struct stat st {};
+  struct stat st
+  {
+  };
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw Failure(describe(dir, "is not a directory"));
   }
@@ -284,7 +297,9 @@ void make_dirs(const fs::path& dir, mode_t mode)
 
 std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target)
 {
-  struct stat st {};
+  struct stat st
+  {
+  };
   if (::lstat(source.c_str(), &st) != 0) {
     fail_errno(source, "", errno);
   }

@@ -14,7 +14,10 @@ constexpr int k_max_depth = 64;
 class DuplicateKey : public std::exception
 {
 public:
-  explicit DuplicateKey(std::string key) : m_key(std::move(key)) {}
+  explicit DuplicateKey(std::string key)
+    : m_key(std::move(key))
+  {
+  }
   const std::string& key() const { return m_key; }
 
 private:
@@ -30,7 +33,8 @@ class TooDeep : public std::exception
 std::string clean_parse_message(const std::string& what)
 {
   std::string message = what;
-  if (const auto tag_end = message.find("] "); message.rfind("[json.exception", 0) == 0 && tag_end != std::string::npos) {
+  if (const auto tag_end = message.find("] ");
+      message.rfind("[json.exception", 0) == 0 && tag_end != std::string::npos) {
     message.erase(0, tag_end + 2);
   }
   if (const auto last_read = message.find("; last read:"); last_read != std::string::npos) {
@@ -46,27 +50,27 @@ Json parse_object(std::string_view text, const std::string& where)
   std::vector<std::set<std::string>> keys_per_object;
   auto check = [&keys_per_object](int depth, Json::parse_event_t event, Json& parsed) {
     switch (event) {
-    case Json::parse_event_t::object_start:
-    case Json::parse_event_t::array_start:
-      if (depth >= k_max_depth) {
-        throw TooDeep();
-      }
-      if (event == Json::parse_event_t::object_start) {
-        keys_per_object.emplace_back();
-      }
-      break;
-    case Json::parse_event_t::key:
-      if (!keys_per_object.empty() && !keys_per_object.back().insert(parsed.get<std::string>()).second) {
-        throw DuplicateKey(parsed.get<std::string>());
-      }
-      break;
-    case Json::parse_event_t::object_end:
-      if (!keys_per_object.empty()) {
-        keys_per_object.pop_back();
-      }
-      break;
-    default:
-      break;
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        if (depth >= k_max_depth) {
+          throw TooDeep();
+        }
+        if (event == Json::parse_event_t::object_start) {
+          keys_per_object.emplace_back();
+        }
+        break;
+      case Json::parse_event_t::key:
+        if (!keys_per_object.empty() && !keys_per_object.back().insert(parsed.get<std::string>()).second) {
+          throw DuplicateKey(parsed.get<std::string>());
+        }
+        break;
+      case Json::parse_event_t::object_end:
+        if (!keys_per_object.empty()) {
+          keys_per_object.pop_back();
+        }
+        break;
+      default:
+        break;
     }
     return true;
   };
@@ -97,22 +101,22 @@ Json parse_object(std::string_view text, const std::string& where)
 std::string type_name(const Json& value)
 {
   switch (value.type()) {
-  case Json::value_t::null:
-    return "null";
-  case Json::value_t::object:
-    return "an object";
-  case Json::value_t::array:
-    return "an array";
-  case Json::value_t::string:
-    return "a string";
-  case Json::value_t::boolean:
-    return "a boolean";
-  case Json::value_t::number_integer:
-  case Json::value_t::number_unsigned:
-  case Json::value_t::number_float:
-    return "a number";
-  default:
-    return "an unsupported value";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 

@@ -22,6 +22,8 @@ const BIN_DIR = process.env.CCAAS_BUILDER_BIN_DIR
   || path.resolve(__dirname, '../../../builder/bin');
 const DEFAULT_PROPAGATE = ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG', 'CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE'];
 const ALWAYS_PROPAGATED = ['LD_LIBRARY_PATH', 'LIBPATH', 'PATH', 'TMPDIR'];
+// Test-only: sanitizer settings reach the builder so that an ASan/UBSan finding fails the test.
+const SANITIZER_ENV = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'];
 const LABEL_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
 
 function tempDir(prefix = 'ccaas-it-') {
@@ -104,6 +106,9 @@ class Peer {
     const env = {};
     for (const key of [...this.propagate, ...ALWAYS_PROPAGATED]) {
       if (this.peerEnv[key] !== undefined) env[key] = this.peerEnv[key];
+    }
+    for (const key of SANITIZER_ENV) {
+      if (process.env[key] !== undefined) env[key] = process.env[key];
     }
     return env;
   }

@@ -74,19 +74,20 @@ KeyPair make(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key, bool is_c
   X509_gmtime_adj(X509_getm_notAfter(cert), spec.not_after_offset);
   X509_set_pubkey(cert, key);
   X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(spec.common_name.c_str()),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+    name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1, 0);
   X509_set_issuer_name(cert, issuer != nullptr ? X509_get_subject_name(issuer) : name);
   add_ext(cert, issuer != nullptr ? issuer : cert, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE");
   if (!spec.dns_names.empty()) {
     std::string sans;
     for (const std::string& dns : spec.dns_names) {
-      sans += (sans.empty() ? "" : ",") + std::string(dns.find_first_not_of("0123456789.") == std::string::npos ? "IP:" : "DNS:") + dns;
+      sans += (sans.empty() ? "" : ",") +
+              std::string(dns.find_first_not_of("0123456789.") == std::string::npos ? "IP:" : "DNS:") + dns;
     }
     add_ext(cert, issuer != nullptr ? issuer : cert, NID_subject_alt_name, sans);
   }
   X509_sign(cert, issuer_key != nullptr ? issuer_key : key, EVP_sha256());
-  KeyPair out{to_pem(PEM_write_bio_X509, cert), key_to_pem(key)};
+  KeyPair out{ to_pem(PEM_write_bio_X509, cert), key_to_pem(key) };
   X509_free(cert);
   EVP_PKEY_free(key);
   return out;

@@ -14,8 +14,14 @@ struct KeyPair
 
 struct CertSpec
 {
-  CertSpec(std::string cn, std::vector<std::string> dns = {}, long not_before = -3600, long not_after = 365L * 24 * 3600)
-    : common_name(std::move(cn)), dns_names(std::move(dns)), not_before_offset(not_before), not_after_offset(not_after)
+  CertSpec(std::string cn,
+           std::vector<std::string> dns = {},
+           long not_before = -3600,
+           long not_after = 365L * 24 * 3600)
+    : common_name(std::move(cn))
+    , dns_names(std::move(dns))
+    , not_before_offset(not_before)
+    , not_after_offset(not_after)
   {
   }
 

@@ -1,0 +1,82 @@
+'use strict';
+// The four binaries must run in any peer image: Ubuntu, Alpine, distroless, even scratch. So:
+// fully static, stripped, small, and working in an empty root that has nothing but /tmp.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { BIN_DIR, makePackage, packageIdOf, sanitizeCcidPath, tempDir, sh } = require('./harness/peer');
+
+const STEPS = ['detect', 'build', 'release', 'run'];
+const expectStatic = process.env.CCAAS_BUILDER_EXPECT_STATIC !== '0';
+const MB = 1024 * 1024;
+// spawn looks the program up in the child's PATH, which here is the empty root's
+const CHROOT = ['/usr/sbin/chroot', '/usr/bin/chroot', '/sbin/chroot'].find((p) => fs.existsSync(p));
+
+test('the binaries are statically linked, stripped and within their size budget', { skip: !expectStatic && 'sanitizer build: dynamic by design' }, () => {
+  let total = 0;
+  for (const step of STEPS) {
+    const file = path.join(BIN_DIR, step);
+    const description = sh('file', ['-L', file]);
+    assert.match(description, /statically linked/, description);
+    assert.match(description, /, stripped/, description);
+    const ldd = spawnSync('ldd', [file], { encoding: 'utf8' });
+    assert.notEqual(ldd.status, 0);
+    assert.match(ldd.stdout + ldd.stderr, /not a dynamic executable/);
+    total += fs.statSync(file).size;
+  }
+  assert.ok(fs.statSync(path.join(BIN_DIR, 'detect')).size <= 2 * MB, 'detect <= 2 MB');
+  assert.ok(total <= 20 * MB, `all four ${total} bytes <= 20 MB`);
+  const detectSymbols = fs.readFileSync(path.join(BIN_DIR, 'detect')).toString('latin1');
+  assert.doesNotMatch(detectSymbols, /OpenSSL|libcurl/, 'detect links neither OpenSSL nor libcurl');
+});
+
+test('detect, build, release and run work in an empty root with only /tmp', { skip: (!expectStatic && 'sanitizer build: dynamic by design') || (process.getuid() !== 0 && 'chroot needs root') || (!CHROOT && 'no chroot program') }, () => {
+  const root = tempDir('ccaas-root-');
+  fs.mkdirSync(path.join(root, 'tmp'), { mode: 0o1777 });
+  fs.mkdirSync(path.join(root, 'builder/bin'), { recursive: true });
+  for (const step of STEPS) fs.copyFileSync(path.join(BIN_DIR, step), path.join(root, 'builder/bin', step));
+  for (const step of STEPS) fs.chmodSync(path.join(root, 'builder/bin', step), 0o755);
+
+  const pkg = makePackage({ label: 'root_1', files: {
+    'connection.json': { address: '{{.peername}}-cc:9999', dial_timeout: '3s' },
+    'META-INF/statedb/couchdb/indexes/i.json': '{"index":{"fields":["a"]}}',
+  } });
+  const scratchName = `fabric-${sanitizeCcidPath(pkg.id)}42`;
+  const scratch = path.join(root, 'tmp', scratchName);
+  for (const d of ['src', 'metadata', 'bld', 'release']) fs.mkdirSync(path.join(scratch, d), { recursive: true, mode: 0o700 });
+  const outer = tempDir('ccaas-outer-');
+  sh('tar', ['-xzf', pkg.file, '-C', outer]);
+  sh('tar', ['-xzf', path.join(outer, 'code.tar.gz'), '-C', path.join(scratch, 'src')]);
+  fs.copyFileSync(path.join(outer, 'metadata.json'), path.join(scratch, 'metadata/metadata.json'));
+
+  const env = { PATH: '/builder/bin', TMPDIR: '/tmp', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0"}' };
+  const inRoot = (step, ...dirs) => spawnSync(CHROOT, [root, `/builder/bin/${step}`, ...dirs.map((d) => `/tmp/${scratchName}/${d}`)],
+    { env, encoding: 'utf8' });
+
+  const detect = inRoot('detect', 'src', 'metadata');
+  assert.equal(detect.status, 0, detect.stderr);
+  const build = inRoot('build', 'src', 'metadata', 'bld');
+  assert.equal(build.status, 0, build.stderr);
+  const release = inRoot('release', 'bld', 'release');
+  assert.equal(release.status, 0, release.stderr);
+  assert.match(release.stderr, new RegExp(`chaincode ID ${pkg.id.replace('.', '\\.')} `));
+  const written = JSON.parse(fs.readFileSync(path.join(scratch, 'release/chaincode/server/connection.json'), 'utf8'));
+  assert.equal(written.address, 'peer0-cc:9999');
+  assert.ok(fs.existsSync(path.join(scratch, 'release/statedb/couchdb/indexes/i.json')));
+
+  // run, in the peer's durable layout
+  const durable = path.join(root, 'tmp', 'builds', sanitizeCcidPath(pkg.id));
+  fs.mkdirSync(durable, { recursive: true });
+  fs.writeFileSync(path.join(durable, 'build-info.json'), '{"builder_name":"ccaas-builder"}');
+  fs.cpSync(path.join(scratch, 'bld'), path.join(durable, 'bld'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'tmp/fabric-run1'), { mode: 0o700 });
+  fs.writeFileSync(path.join(root, 'tmp/fabric-run1/chaincode.json'), JSON.stringify({ chaincode_id: pkg.id, peer_address: 'p:7052', client_cert: '', client_key: '', root_cert: '', mspid: 'Org1MSP' }));
+  const run = spawnSync(CHROOT, [root, '/builder/bin/run', `/tmp/builds/${sanitizeCcidPath(pkg.id)}/bld`, '/tmp/fabric-run1'], { env, encoding: 'utf8' });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /restored \/tmp\/builds\/.*\/release\/chaincode\/server\/connection\.json/);
+  assert.ok(fs.existsSync(path.join(durable, 'release/chaincode/server/connection.json')));
+  assert.equal(packageIdOf(pkg.file, pkg.label), pkg.id);
+});
