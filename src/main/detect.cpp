@@ -5,7 +5,7 @@ namespace {
 
 int detect_main(const std::vector<std::string>& args)
 {
-  return ccaas::steps::detect({ args[0], args[1] }) ? ccaas::cli::k_exit_ok : ccaas::cli::k_exit_failure;
+  return ccaas::steps::detect({args[0], args[1]}) ? ccaas::cli::k_exit_ok : ccaas::cli::k_exit_failure;
 }
 
 } // namespace
@@ -14,10 +14,9 @@ int main(int argc, char** argv)
 {
   const ccaas::cli::StepSpec spec{
     "detect",
-    { "CHAINCODE_SOURCE_DIR", "CHAINCODE_METADATA_DIR" },
+    {"CHAINCODE_SOURCE_DIR", "CHAINCODE_METADATA_DIR"},
     "Claims a chaincode package whose metadata.json type is \"ccaas\" (any case); silent for other types.",
     {},
-    detect_main
-  };
+    detect_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

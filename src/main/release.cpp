@@ -6,7 +6,7 @@ namespace {
 
 int release_main(const std::vector<std::string>& args)
 {
-  ccaas::steps::release({ args[0], args[1], ccaas::steps::now_seconds() });
+  ccaas::steps::release({args[0], args[1], ccaas::steps::now_seconds()});
   return ccaas::cli::k_exit_ok;
 }
 
@@ -16,10 +16,9 @@ int main(int argc, char** argv)
 {
   const ccaas::cli::StepSpec spec{
     "release",
-    { "BUILD_OUTPUT_DIR", "RELEASE_OUTPUT_DIR" },
+    {"BUILD_OUTPUT_DIR", "RELEASE_OUTPUT_DIR"},
     "Publishes chaincode/server/connection.json and the CouchDB indexes, and names the chaincode ID.",
     {},
-    release_main
-  };
+    release_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

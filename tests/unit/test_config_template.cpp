@@ -38,24 +38,24 @@ TEST_CASE("template errors name the key, the variable and propagateEnvironment")
 {
   const TemplateData unset = TemplateData::from_env_value(std::nullopt);
   CHECK_FALSE(unset.is_set());
-  CHECK(render_template("{{.peername}}:9999", unset).error ==
-        "template {{.peername}} needs key \"peername\", but CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG is not set for "
-        "the builder: set it in the peer's environment and list it under propagateEnvironment in core.yaml");
+  CHECK(render_template("{{.peername}}:9999", unset).error
+        == "template {{.peername}} needs key \"peername\", but CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG is not set for "
+           "the builder: set it in the peer's environment and list it under propagateEnvironment in core.yaml");
 
   const TemplateData d = data(R"({"peer":"p","obj":{"a":1},"list":[1],"nothing":null,"half":1.5})");
-  CHECK(render_template("{{.peername}}", d).error ==
-        "template {{.peername}} needs key \"peername\", which CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG does not have "
-        "(the builder got it through propagateEnvironment, but without that key)");
+  CHECK(render_template("{{.peername}}", d).error
+        == "template {{.peername}} needs key \"peername\", which CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG does not have "
+           "(the builder got it through propagateEnvironment, but without that key)");
   CHECK(render_template("{{.obj.b}}", d).error.find("needs key \"obj.b\"") != std::string::npos);
-  CHECK(render_template("{{.obj}}", d).error ==
-        "template {{.obj}}: key \"obj\" of CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG holds an object; only strings, "
-        "integers and booleans can be substituted");
+  CHECK(render_template("{{.obj}}", d).error
+        == "template {{.obj}}: key \"obj\" of CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG holds an object; only strings, "
+           "integers and booleans can be substituted");
   CHECK(render_template("{{.list}}", d).error.find("holds array") != std::string::npos);
   CHECK(render_template("{{.nothing}}", d).error.find("holds null") != std::string::npos);
   CHECK(render_template("{{.half}}", d).error.find("holds number") != std::string::npos);
-  CHECK(render_template("{{printf \"%s\" .peer}}", d).error ==
-        "template action {{printf \"%s\" .peer}} is not supported: use {{.key}} with a key of "
-        "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG");
+  CHECK(render_template("{{printf \"%s\" .peer}}", d).error
+        == "template action {{printf \"%s\" .peer}} is not supported: use {{.key}} with a key of "
+           "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG");
   CHECK(render_template("{{.}}", d).error.find("is not supported") != std::string::npos);
   CHECK(render_template("{{.peer", d).error == "template action \"{{\" is not closed with \"}}\"");
 }
@@ -72,14 +72,14 @@ TEST_CASE("the variable must hold a JSON object")
     }
     return std::string("no error");
   };
-  CHECK(message(R"("{\"peername\":\"p\"}")") ==
-        "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: it holds a JSON string, not an object: one level of quoting too "
-        "many (compose or Kubernetes YAML often adds it); the value must start with '{'");
+  CHECK(message(R"("{\"peername\":\"p\"}")")
+        == "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: it holds a JSON string, not an object: one level of quoting too "
+           "many (compose or Kubernetes YAML often adds it); the value must start with '{'");
   CHECK(message(R"("peer0")") == "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: it holds a JSON string, not an object");
-  CHECK(message("{peername: p}") ==
-        "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: not valid JSON: it must be a JSON object such as "
-        "{\"peername\":\"peer0org1\"}");
-  CHECK(message("[1]") ==
-        "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: must be a JSON object such as {\"peername\":\"peer0org1\"}, "
-        "found array");
+  CHECK(message("{peername: p}")
+        == "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: not valid JSON: it must be a JSON object such as "
+           "{\"peername\":\"peer0org1\"}");
+  CHECK(message("[1]")
+        == "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: must be a JSON object such as {\"peername\":\"peer0org1\"}, "
+           "found array");
 }

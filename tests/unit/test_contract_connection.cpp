@@ -14,8 +14,7 @@ namespace {
 
 const std::string k_where = "/src/connection.json";
 
-struct Outcome
-{
+struct Outcome {
   std::optional<contract::Connection> connection;
   Diagnostics diags;
 };
@@ -55,40 +54,45 @@ TEST_CASE("a plaintext connection keeps unknown keys and defaults like the peer"
 
 TEST_CASE("each field problem is one line naming the file and field")
 {
-  CHECK(only_error(json::Json::parse(R"({})")) ==
-        k_where + ": address: missing: the peer needs the chaincode server's host:port");
-  CHECK(only_error(json::Json::parse(R"({"address":9999})")) ==
-        k_where + ": address: expected a string, found a number");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc"})")) ==
-        k_where + ": address: \"cc\" has no port: write cc:PORT");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"10"})")) ==
-        k_where + ": dial_timeout: \"10\" has no unit (write \"10s\" for seconds; units are ns, us, ms, s, m, h)");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":""})")) ==
-        k_where + ": dial_timeout: is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key "
-                  "to use the peer's default of 3s, or write a duration such as \"10s\"");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":10})")) ==
-        k_where + ": dial_timeout: 10 is a JSON number, which the peer reads as 10 nanoseconds, too short for any "
-                  "dial: write \"10s\" for seconds");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":1500000000.5})")) ==
-        k_where +
-          ": dial_timeout: a JSON number here counts nanoseconds and must be whole; write a duration such as \"10s\"");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":null})")) ==
-        k_where + ": dial_timeout: expected a Go duration string such as \"10s\", found null");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"-1s"})")) ==
-        k_where + ": dial_timeout: is negative: every dial would fail at once");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"100us"})")) ==
-        k_where + ": dial_timeout: 100\xC2\xB5s is below one millisecond: no dial can complete in it");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":"true"})")) ==
-        k_where + ": tls_required: expected a JSON boolean, found a string \"true\": write true without quotes (the "
-                  "peer cannot read a quoted boolean)");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","client_auth_required":1})")) ==
-        k_where + ": client_auth_required: expected a JSON boolean, found a number");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":true})")) ==
-        k_where + ": root_cert: missing: with tls_required the peer needs the PEM of the CA that issued the chaincode "
-                  "server's certificate");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","domain":"a b"})")) ==
-        k_where +
-          ": domain: is not a host name: \"a b:1\" contains a space, '/' or a control character: write host:port");
+  CHECK(only_error(json::Json::parse(R"({})"))
+        == k_where + ": address: missing: the peer needs the chaincode server's host:port");
+  CHECK(only_error(json::Json::parse(R"({"address":9999})"))
+        == k_where + ": address: expected a string, found a number");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc"})"))
+        == k_where + ": address: \"cc\" has no port: write cc:PORT");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"10"})"))
+        == k_where + ": dial_timeout: \"10\" has no unit (write \"10s\" for seconds; units are ns, us, ms, s, m, h)");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":""})"))
+        == k_where
+             + ": dial_timeout: is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key "
+               "to use the peer's default of 3s, or write a duration such as \"10s\"");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":10})"))
+        == k_where
+             + ": dial_timeout: 10 is a JSON number, which the peer reads as 10 nanoseconds, too short for any "
+               "dial: write \"10s\" for seconds");
+  CHECK(
+    only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":1500000000.5})"))
+    == k_where
+         + ": dial_timeout: a JSON number here counts nanoseconds and must be whole; write a duration such as \"10s\"");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":null})"))
+        == k_where + ": dial_timeout: expected a Go duration string such as \"10s\", found null");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"-1s"})"))
+        == k_where + ": dial_timeout: is negative: every dial would fail at once");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"100us"})"))
+        == k_where + ": dial_timeout: 100\xC2\xB5s is below one millisecond: no dial can complete in it");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":"true"})"))
+        == k_where
+             + ": tls_required: expected a JSON boolean, found a string \"true\": write true without quotes (the "
+               "peer cannot read a quoted boolean)");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","client_auth_required":1})"))
+        == k_where + ": client_auth_required: expected a JSON boolean, found a number");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":true})"))
+        == k_where
+             + ": root_cert: missing: with tls_required the peer needs the PEM of the CA that issued the chaincode "
+               "server's certificate");
+  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","domain":"a b"})"))
+        == k_where
+             + ": domain: is not a host name: \"a b:1\" contains a space, '/' or a control character: write host:port");
 }
 
 TEST_CASE("several problems give several lines")
@@ -102,7 +106,7 @@ TEST_CASE("several problems give several lines")
 
 TEST_CASE("accepted dial timeouts, and the ones that warn")
 {
-  for (const char* value : { R"("10s")", R"("1m30s")", R"("500ms")", R"(10000000000)", R"("0")", R"(0)" }) {
+  for (const char* value : {R"("10s")", R"("1m30s")", R"("500ms")", R"(10000000000)", R"("0")", R"(0)"}) {
     CAPTURE(value);
     const Outcome out = validate(json::Json::parse(std::string(R"({"address":"cc:1","dial_timeout":)") + value + "}"));
     CHECK(out.diags.errors.empty());
@@ -110,20 +114,23 @@ TEST_CASE("accepted dial timeouts, and the ones that warn")
   }
   const Outcome slow = validate(json::Json::parse(R"({"address":"cc:1","dial_timeout":"10m"})"));
   REQUIRE(slow.diags.warnings.size() == 1);
-  CHECK(slow.diags.warnings[0] ==
-        k_where + ": dial_timeout: 10m0s is longer than the peer's default chaincode.startuptimeout (5m0s): an "
-                  "unreachable server then shows only as \"timeout expired while starting chaincode\"");
+  CHECK(slow.diags.warnings[0]
+        == k_where
+             + ": dial_timeout: 10m0s is longer than the peer's default chaincode.startuptimeout (5m0s): an "
+               "unreachable server then shows only as \"timeout expired while starting chaincode\"");
 }
 
 TEST_CASE("TLS material is checked the way the peer will use it")
 {
-  const auto ca = test_support::make_ca({ "cc CA" });
-  const auto client = test_support::issue(ca, { "peer0 client" });
-  const auto other = test_support::issue(ca, { "other" });
-  json::Json doc = {
-    { "address", "cc:9999" },     { "tls_required", true },           { "client_auth_required", true },
-    { "root_cert", ca.cert_pem }, { "client_cert", client.cert_pem }, { "client_key", client.key_pem }
-  };
+  const auto ca = test_support::make_ca({"cc CA"});
+  const auto client = test_support::issue(ca, {"peer0 client"});
+  const auto other = test_support::issue(ca, {"other"});
+  json::Json doc = {{"address", "cc:9999"},
+                    {"tls_required", true},
+                    {"client_auth_required", true},
+                    {"root_cert", ca.cert_pem},
+                    {"client_cert", client.cert_pem},
+                    {"client_key", client.key_pem}};
   const Outcome good = validate(doc);
   REQUIRE(good.connection.has_value());
   CHECK(good.diags.warnings.empty());
@@ -131,17 +138,19 @@ TEST_CASE("TLS material is checked the way the peer will use it")
   CHECK(good.connection->summary() == "cc:9999, dial_timeout 3s (the peer's default), TLS with client authentication");
 
   doc["client_key"] = other.key_pem;
-  CHECK(only_error(doc) ==
-        k_where + ": client_key: does not match client_cert (the key belongs to another certificate)");
+  CHECK(only_error(doc)
+        == k_where + ": client_key: does not match client_cert (the key belongs to another certificate)");
   doc.erase("client_key");
-  CHECK(only_error(doc) == k_where +
-                             ": client_key: missing: with client_auth_required the peer needs the private key of "
-                             "client_cert (PEM)");
+  CHECK(only_error(doc)
+        == k_where
+             + ": client_key: missing: with client_auth_required the peer needs the private key of "
+               "client_cert (PEM)");
   doc["client_key"] = client.key_pem;
   doc["root_cert"] = "/etc/tls/ca.crt";
-  CHECK(only_error(doc) == k_where +
-                             ": root_cert: holds no PEM block: it looks like a file path; the peer reads the PEM "
-                             "text itself, not a path");
+  CHECK(only_error(doc)
+        == k_where
+             + ": root_cert: holds no PEM block: it looks like a file path; the peer reads the PEM "
+               "text itself, not a path");
   for (const std::string& line : errors_of(doc)) {
     CHECK(line.find("BEGIN") == std::string::npos);
   }
@@ -149,9 +158,9 @@ TEST_CASE("TLS material is checked the way the peer will use it")
 
 TEST_CASE("expired certificates are refused and soon-expiring ones warn")
 {
-  const auto expired = test_support::make_ca({ "old CA", {}, -7200, -3600 });
-  const auto soon = test_support::make_ca({ "soon CA", {}, -7200, 10L * 24 * 3600 });
-  json::Json doc = { { "address", "cc:9999" }, { "tls_required", true }, { "root_cert", expired.cert_pem } };
+  const auto expired = test_support::make_ca({"old CA", {}, -7200, -3600});
+  const auto soon = test_support::make_ca({"soon CA", {}, -7200, 10L * 24 * 3600});
+  json::Json doc = {{"address", "cc:9999"}, {"tls_required", true}, {"root_cert", expired.cert_pem}};
   const std::string error = only_error(doc);
   CHECK(error.rfind(k_where + ": root_cert: certificate (CN=old CA) expired on ", 0) == 0);
   doc["root_cert"] = soon.cert_pem;
@@ -164,15 +173,14 @@ TEST_CASE("expired certificates are refused and soon-expiring ones warn")
 
 TEST_CASE("TLS fields without tls_required warn that the peer ignores them")
 {
-  const auto ca = test_support::make_ca({ "cc CA" });
-  const Outcome out =
-    validate({ { "address", "cc:1" }, { "root_cert", ca.cert_pem }, { "client_auth_required", true } });
+  const auto ca = test_support::make_ca({"cc CA"});
+  const Outcome out = validate({{"address", "cc:1"}, {"root_cert", ca.cert_pem}, {"client_auth_required", true}});
   CHECK(out.diags.errors.empty());
   REQUIRE(out.diags.warnings.size() == 2);
-  CHECK(out.diags.warnings[0] ==
-        k_where + ": client_auth_required: has no effect without tls_required: the peer dials in plaintext");
-  CHECK(out.diags.warnings[1] ==
-        k_where + ": root_cert: is ignored: tls_required is not true, so the peer dials in plaintext");
+  CHECK(out.diags.warnings[0]
+        == k_where + ": client_auth_required: has no effect without tls_required: the peer dials in plaintext");
+  CHECK(out.diags.warnings[1]
+        == k_where + ": root_cert: is ignored: tls_required is not true, so the peer dials in plaintext");
 }
 
 TEST_CASE("rendering fills every string field and default dial timeouts never write \"\"")
@@ -184,8 +192,8 @@ TEST_CASE("rendering fills every string field and default dial timeouts never wr
   contract::render_connection(doc, data, k_where, diags);
   contract::apply_default_dial_timeout(doc, std::string("15s"), diags);
   CHECK(diags.errors.empty());
-  CHECK(doc.dump() ==
-        R"({"address":"peer0-cc:7052","domain":"peer0.example.com","tls_required":false,"dial_timeout":"15s"})");
+  CHECK(doc.dump()
+        == R"({"address":"peer0-cc:7052","domain":"peer0.example.com","tls_required":false,"dial_timeout":"15s"})");
 
   json::Json keep = json::Json::parse(R"({"address":"cc:1","dial_timeout":"2s"})");
   contract::apply_default_dial_timeout(keep, std::string("15s"), diags);
@@ -195,8 +203,8 @@ TEST_CASE("rendering fills every string field and default dial timeouts never wr
   CHECK_FALSE(none.contains("dial_timeout"));
   contract::apply_default_dial_timeout(none, std::string("10"), diags);
   REQUIRE(diags.errors.size() == 1);
-  CHECK(diags.errors[0] ==
-        "CCAAS_BUILDER_DIAL_TIMEOUT: \"10\" has no unit (write \"10s\" for seconds; units are ns, us, ms, s, m, h)");
+  CHECK(diags.errors[0]
+        == "CCAAS_BUILDER_DIAL_TIMEOUT: \"10\" has no unit (write \"10s\" for seconds; units are ns, us, ms, s, m, h)");
 
   json::Json missing = json::Json::parse(R"({"address":"{{.nope}}:1"})");
   Diagnostics missing_diags;

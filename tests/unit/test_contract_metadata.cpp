@@ -30,7 +30,7 @@ TEST_CASE("metadata.json is read with its label and type")
     contract::read_metadata(dir.path());
     FAIL("expected a failure");
   } catch (const Failure& e) {
-    CHECK(std::string(e.what()) ==
-          (dir.path() / "metadata.json").string() + ": type: expected a string, found a number");
+    CHECK(std::string(e.what())
+          == (dir.path() / "metadata.json").string() + ": type: expected a string, found a number");
   }
 }

@@ -41,9 +41,7 @@ std::vector<std::string> names_in(const fs::path& dir)
 
 mode_t mode_of(const fs::path& path)
 {
-  struct stat st
-  {
-  };
+  struct stat st = {};
   ::stat(path.c_str(), &st);
   return st.st_mode & 0777;
 }
@@ -57,19 +55,19 @@ TEST_CASE("read_regular_file refuses what is not a small regular file, without b
   CHECK(file::read_regular_file(file) == "{}");
 
   fs::create_symlink(file, dir.path() / "link.json");
-  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "link.json"); }) ==
-        (dir.path() / "link.json").string() + ": is a symlink: refusing to follow it");
+  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "link.json"); })
+        == (dir.path() / "link.json").string() + ": is a symlink: refusing to follow it");
 
   fs::create_directory(dir.path() / "adir");
-  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "adir"); }) ==
-        (dir.path() / "adir").string() + ": is a directory, not a regular file");
+  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "adir"); })
+        == (dir.path() / "adir").string() + ": is a directory, not a regular file");
 
   REQUIRE(::mkfifo((dir.path() / "fifo").c_str(), 0600) == 0);
-  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "fifo"); }) ==
-        (dir.path() / "fifo").string() + ": is a FIFO, not a regular file");
+  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "fifo"); })
+        == (dir.path() / "fifo").string() + ": is a FIFO, not a regular file");
 
-  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "absent"); }) ==
-        (dir.path() / "absent").string() + ": not found");
+  CHECK(failure_of([&] { file::read_regular_file(dir.path() / "absent"); })
+        == (dir.path() / "absent").string() + ": not found");
 
   const fs::path big = dir.write("big", std::string(2000, 'x'));
   CHECK(failure_of([&] { file::read_regular_file(big, 1000); }) == big.string() + ": is 2000 bytes; the limit is 1000");
@@ -83,12 +81,13 @@ TEST_CASE("write_atomic replaces the target whole, with the mode asked for, and 
   file::write_atomic(target, "second", 0600);
   CHECK(file::read_regular_file(target) == "second");
   CHECK(mode_of(target) == 0600);
-  CHECK(names_in(dir.path()) == std::vector<std::string>{ "connection.json" });
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"connection.json"});
 
   const fs::path missing_dir = dir.path() / "nope" / "connection.json";
   CHECK(failure_of([&] {
           file::write_atomic(missing_dir, "x", 0644);
-        }).find(": cannot create a file: No such file or directory") != std::string::npos);
+        }).find(": cannot create a file: No such file or directory")
+        != std::string::npos);
 }
 
 TEST_CASE("copy_tree_atomic copies a tree through one rename")
@@ -98,9 +97,9 @@ TEST_CASE("copy_tree_atomic copies a tree through one rename")
   dir.write("src/META-INF/statedb/couchdb/collections/c1/indexes/i.json", "{}");
   fs::create_directories(dir.path() / "bld");
   CHECK(file::copy_tree_atomic(dir.path() / "src/META-INF", dir.path() / "bld/META-INF") == 2);
-  CHECK(file::read_regular_file(dir.path() / "bld/META-INF/statedb/couchdb/indexes/byOwner.json") ==
-        R"({"index":{"fields":["owner"]}})");
-  CHECK(names_in(dir.path() / "bld") == std::vector<std::string>{ "META-INF" });
+  CHECK(file::read_regular_file(dir.path() / "bld/META-INF/statedb/couchdb/indexes/byOwner.json")
+        == R"({"index":{"fields":["owner"]}})");
+  CHECK(names_in(dir.path() / "bld") == std::vector<std::string>{"META-INF"});
 }
 
 TEST_CASE("copy_tree_atomic refuses symlinks and special files, leaving nothing behind")
@@ -110,13 +109,13 @@ TEST_CASE("copy_tree_atomic refuses symlinks and special files, leaving nothing 
   fs::create_directories(dir.path() / "bld");
   fs::create_symlink("/etc/passwd", dir.path() / "src/META-INF/statedb/couchdb/indexes/passwd.json");
   const fs::path link = dir.path() / "src/META-INF/statedb/couchdb/indexes/passwd.json";
-  CHECK(failure_of([&] { file::copy_tree_atomic(dir.path() / "src/META-INF", dir.path() / "bld/META-INF"); }) ==
-        link.string() + ": is a symlink: only directories and regular files are copied");
+  CHECK(failure_of([&] { file::copy_tree_atomic(dir.path() / "src/META-INF", dir.path() / "bld/META-INF"); })
+        == link.string() + ": is a symlink: only directories and regular files are copied");
   CHECK(names_in(dir.path() / "bld").empty());
 
   fs::remove(link);
   REQUIRE(::mkfifo((dir.path() / "src/META-INF/fifo").c_str(), 0600) == 0);
-  CHECK(failure_of([&] { file::copy_tree_atomic(dir.path() / "src/META-INF", dir.path() / "bld/META-INF"); }) ==
-        (dir.path() / "src/META-INF/fifo").string() + ": is a FIFO: only directories and regular files are copied");
+  CHECK(failure_of([&] { file::copy_tree_atomic(dir.path() / "src/META-INF", dir.path() / "bld/META-INF"); })
+        == (dir.path() / "src/META-INF/fifo").string() + ": is a FIFO: only directories and regular files are copied");
   CHECK(names_in(dir.path() / "bld").empty());
 }

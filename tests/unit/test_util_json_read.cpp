@@ -28,8 +28,8 @@ TEST_CASE("JSON objects parse with their key order kept")
 
 TEST_CASE("JSON problems are one line that does not echo the input")
 {
-  CHECK(failure_of(R"({"address":"a:1","address":"b:2"})") ==
-        "f.json: key \"address\" appears twice in one object: keep one");
+  CHECK(failure_of(R"({"address":"a:1","address":"b:2"})")
+        == "f.json: key \"address\" appears twice in one object: keep one");
   CHECK(failure_of(R"({"o":{"k":1,"k":2}})") == "f.json: key \"k\" appears twice in one object: keep one");
   CHECK(failure_of("[1]") == "f.json: expected a JSON object, found an array");
   CHECK(failure_of("\"s\"") == "f.json: expected a JSON object, found a string");

@@ -73,8 +73,8 @@ int run_step(const StepSpec& spec, int argc, char** argv)
     return k_exit_ok;
   }
   if (args.size() != spec.arg_names.size()) {
-    log::error("usage: expected " + join_names(spec.arg_names) + " arguments, got " + std::to_string(args.size()) +
-               " (see --help)");
+    log::error("usage: expected " + join_names(spec.arg_names) + " arguments, got " + std::to_string(args.size())
+               + " (see --help)");
     return k_exit_usage;
   }
 

@@ -10,8 +10,7 @@ inline constexpr int k_exit_failure = 1; // also detect's "not ours"
 inline constexpr int k_exit_usage = 2;
 inline constexpr int k_exit_terminated = 143; // 128 + SIGTERM
 
-struct StepSpec
-{
+struct StepSpec {
   const char* name;                                  // "build"
   std::vector<const char*> arg_names;                // {"CHAINCODE_SOURCE_DIR", ...}, as the peer's contract names them
   const char* summary;                               // one line for --help

@@ -8,8 +8,7 @@
 // so each of these must be listed there to take effect.
 namespace ccaas::config {
 
-struct EnvVar
-{
+struct EnvVar {
   const char* name;
   const char* default_value; // nullptr: unset by default
   const char* description;
@@ -18,14 +17,12 @@ struct EnvVar
 inline constexpr EnvVar k_builder_config{
   "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG",
   nullptr,
-  "JSON object whose keys connection.json templates use: {{.key}} (Fabric's ccaas_builder does the same)"
-};
+  "JSON object whose keys connection.json templates use: {{.key}} (Fabric's ccaas_builder does the same)"};
 
 inline constexpr EnvVar k_dial_timeout{
   "CCAAS_BUILDER_DIAL_TIMEOUT",
   nullptr,
-  "Go duration written as dial_timeout when a package has none (otherwise the peer's default, 3s)"
-};
+  "Go duration written as dial_timeout when a package has none (otherwise the peer's default, 3s)"};
 
 // The variable's value; empty optional when it is unset or set to "".
 std::optional<std::string> get(const EnvVar& var);

@@ -70,8 +70,8 @@ TemplateData TemplateData::from_env_value(const std::optional<std::string>& valu
     throw Failure(env_name() + ": " + hint);
   }
   if (!parsed.is_object()) {
-    throw Failure(env_name() + ": must be a JSON object such as {\"peername\":\"peer0org1\"}, found " +
-                  std::string(parsed.type_name()));
+    throw Failure(env_name() + ": must be a JSON object such as {\"peername\":\"peer0org1\"}, found "
+                  + std::string(parsed.type_name()));
   }
   data.m_set = true;
   data.m_object = std::move(parsed);
@@ -150,23 +150,23 @@ RenderResult render_template(std::string_view text, const TemplateData& data)
         rest.remove_prefix(n);
         path += (path.empty() ? "" : ".") + key;
         if (!data.is_set()) {
-          result.error = "template " + shown + " needs key \"" + path + "\", but " + env_name() +
-                         " is not set for the builder: set it in the peer's environment and list it under "
-                         "propagateEnvironment in core.yaml";
+          result.error = "template " + shown + " needs key \"" + path + "\", but " + env_name()
+                         + " is not set for the builder: set it in the peer's environment and list it under "
+                           "propagateEnvironment in core.yaml";
           return result;
         }
         if (!node->is_object() || !node->contains(key)) {
-          result.error = "template " + shown + " needs key \"" + path + "\", which " + env_name() +
-                         " does not have (the builder got it through propagateEnvironment, but without that key)";
+          result.error = "template " + shown + " needs key \"" + path + "\", which " + env_name()
+                         + " does not have (the builder got it through propagateEnvironment, but without that key)";
           return result;
         }
         node = &(*node)[key];
       }
       const std::optional<std::string> printed = print_value(*node);
       if (!printed) {
-        result.error = "template " + shown + ": key \"" + path + "\" of " + env_name() + " holds " +
-                       std::string(node->is_object() ? "an object" : node->type_name()) +
-                       "; only strings, integers and booleans can be substituted";
+        result.error = "template " + shown + ": key \"" + path + "\" of " + env_name() + " holds "
+                       + std::string(node->is_object() ? "an object" : node->type_name())
+                       + "; only strings, integers and booleans can be substituted";
         return result;
       }
       out.append(*printed);

@@ -28,8 +28,7 @@ private:
 
 bool has_template_action(std::string_view text);
 
-struct RenderResult
-{
+struct RenderResult {
   std::string text;
   std::string error; // non-empty on failure; never quotes the text outside the failing action
 };

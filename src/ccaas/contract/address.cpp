@@ -42,8 +42,8 @@ std::string check_host_name(std::string_view host)
     }
     for (char c : label) {
       if (!(is_alnum(c) || c == '-' || c == '_')) {
-        return "host name \"" + std::string(host) + "\" contains '" + std::string(1, c) +
-               "' (letters, digits, '-', '_' and '.' only)";
+        return "host name \"" + std::string(host) + "\" contains '" + std::string(1, c)
+               + "' (letters, digits, '-', '_' and '.' only)";
       }
     }
     if (label.front() == '-' || label.back() == '-') {
@@ -66,8 +66,8 @@ AddressResult parse_address(std::string_view address)
     return result;
   }
   if (const auto scheme = address.find("://"); scheme != std::string_view::npos) {
-    result.error = "\"" + std::string(address) + "\" has a scheme: write host:port without \"" +
-                   std::string(address.substr(0, scheme + 3)) + "\"";
+    result.error = "\"" + std::string(address) + "\" has a scheme: write host:port without \""
+                   + std::string(address.substr(0, scheme + 3)) + "\"";
     return result;
   }
   for (char c : address) {

@@ -8,15 +8,13 @@ namespace ccaas::contract {
 
 enum class HostKind { name, ipv4, ipv6 };
 
-struct HostPort
-{
+struct HostPort {
   std::string host; // without brackets
   std::uint16_t port = 0;
   HostKind kind = HostKind::name;
 };
 
-struct AddressResult
-{
+struct AddressResult {
   HostPort value;
   std::string error; // non-empty on failure: the cause and, where known, the fix
 };

@@ -21,8 +21,12 @@ ChaincodeJson read_chaincode_json(const std::filesystem::path& run_metadata_dir)
     }
     return it->get<std::string>();
   };
-  ChaincodeJson out{ field("chaincode_id"), field("peer_address"), field("client_cert"),
-                     field("client_key"),   field("root_cert"),    field("mspid") };
+  ChaincodeJson out{field("chaincode_id"),
+                    field("peer_address"),
+                    field("client_cert"),
+                    field("client_key"),
+                    field("root_cert"),
+                    field("mspid")};
   if (out.chaincode_id.empty()) {
     throw Failure(where + ": chaincode_id: missing or empty");
   }

@@ -8,8 +8,7 @@ namespace ccaas::contract {
 // RUN_METADATA_DIR/chaincode.json, written by the peer for `run` (runConfig in
 // core/container/externalbuilder/externalbuilder.go). The peer always writes all six keys;
 // the PEM fields are "" when the peer's TLS is off.
-struct ChaincodeJson
-{
+struct ChaincodeJson {
   std::string chaincode_id; // the package ID: authoritative for the run path
   std::string peer_address;
   std::string client_cert;

@@ -16,9 +16,7 @@ constexpr std::int64_t k_peer_default_startup_timeout = 300 * k_nanos_per_second
 std::string format_time(std::int64_t epoch)
 {
   const std::time_t t = static_cast<std::time_t>(epoch);
-  struct tm tm
-  {
-  };
+  struct tm tm = {};
   gmtime_r(&t, &tm);
   char text[32] = {};
   std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
@@ -123,8 +121,8 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
     if (nanos > 0 && nanos < k_nanos_per_ms) {
       const std::string shown = value.dump();
       check.error(field,
-                  shown + " is a JSON number, which the peer reads as " + shown +
-                    " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
+                  shown + " is a JSON number, which the peer reads as " + shown
+                    + " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
       return std::nullopt;
     }
   } else {
@@ -141,9 +139,9 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
   }
   if (nanos > k_peer_default_startup_timeout) {
     check.warning(field,
-                  format_go_duration(nanos) +
-                    " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
-                    "server then shows only as \"timeout expired while starting chaincode\"");
+                  format_go_duration(nanos)
+                    + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
+                      "server then shows only as \"timeout expired while starting chaincode\"");
   }
   return nanos;
 }
@@ -230,8 +228,8 @@ void apply_default_dial_timeout(json::Json& doc,
   }
   const DurationResult parsed = parse_go_duration(*default_dial_timeout);
   if (!parsed.nanos || *parsed.nanos < k_nanos_per_ms) {
-    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": " +
-                           (parsed.nanos ? "must be at least 1ms" : parsed.error));
+    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": "
+                           + (parsed.nanos ? "must be at least 1ms" : parsed.error));
     return;
   }
   doc["dial_timeout"] = *default_dial_timeout;
@@ -301,7 +299,7 @@ std::optional<Connection> validate_connection(json::Json doc,
     if (conn.client_auth_required) {
       check.warning("client_auth_required", "has no effect without tls_required: the peer dials in plaintext");
     }
-    for (const char* field : { "root_cert", "client_cert", "client_key" }) {
+    for (const char* field : {"root_cert", "client_cert", "client_key"}) {
       const json::Json* value = check.find(field);
       if (value != nullptr && value->is_string() && !value->get<std::string>().empty()) {
         check.warning(field, "is ignored: tls_required is not true, so the peer dials in plaintext");

@@ -17,8 +17,7 @@ namespace ccaas::contract {
 // connection.json: the package's SRC/connection.json, rendered into BLD/connection.json, then
 // published as RELEASE/chaincode/server/connection.json, which the peer reads at every launch
 // (ChaincodeServerUserData in core/container/externalbuilder/instance.go).
-struct Connection
-{
+struct Connection {
   json::Json doc; // the whole document as it is written: unknown keys are kept
   HostPort address;
   std::optional<std::int64_t> dial_timeout; // nanoseconds; empty or 0: the peer's default, 3s

@@ -7,22 +7,21 @@ namespace ccaas::contract {
 
 namespace {
 
-struct Unit
-{
+struct Unit {
   std::string_view name;
   std::uint64_t nanos;
 };
 
-constexpr std::array<Unit, 8> k_units{ {
-  { "ns", 1 },
-  { "us", 1'000 },
-  { "\xC2\xB5s", 1'000 }, // U+00B5 micro sign
-  { "\xCE\xBCs", 1'000 }, // U+03BC Greek mu
-  { "ms", 1'000'000 },
-  { "s", 1'000'000'000 },
-  { "m", 60'000'000'000 },
-  { "h", 3'600'000'000'000 },
-} };
+constexpr std::array<Unit, 8> k_units{{
+  {"ns", 1},
+  {"us", 1'000},
+  {"\xC2\xB5s", 1'000}, // U+00B5 micro sign
+  {"\xCE\xBCs", 1'000}, // U+03BC Greek mu
+  {"ms", 1'000'000},
+  {"s", 1'000'000'000},
+  {"m", 60'000'000'000},
+  {"h", 3'600'000'000'000},
+}};
 
 bool is_digit(char c)
 {
@@ -31,8 +30,7 @@ bool is_digit(char c)
 
 DurationResult invalid(std::string_view text)
 {
-  return { std::nullopt,
-           "\"" + std::string(text) + "\" is not a Go duration (examples: \"10s\", \"1m30s\", \"500ms\")" };
+  return {std::nullopt, "\"" + std::string(text) + "\" is not a Go duration (examples: \"10s\", \"1m30s\", \"500ms\")"};
 }
 
 } // namespace
@@ -47,12 +45,12 @@ DurationResult parse_go_duration(std::string_view text)
     s.remove_prefix(1);
   }
   if (s == "0") {
-    return { 0, {} };
+    return {0, {}};
   }
   if (s.empty()) {
     return invalid(text);
   }
-  constexpr std::uint64_t k_limit = std::uint64_t{ 1 } << 63;
+  constexpr std::uint64_t k_limit = std::uint64_t{1} << 63;
   std::uint64_t total = 0;
   while (!s.empty()) {
     if (!(s[0] == '.' || is_digit(s[0]))) {
@@ -70,7 +68,7 @@ DurationResult parse_go_duration(std::string_view text)
       ++i;
     }
     if (overflow) {
-      return { std::nullopt, "\"" + std::string(text) + "\" is out of range" };
+      return {std::nullopt, "\"" + std::string(text) + "\" is out of range"};
     }
     const bool had_whole = i > 0;
     std::uint64_t fraction = 0;
@@ -102,9 +100,9 @@ DurationResult parse_go_duration(std::string_view text)
     }
     const std::string_view unit_name = s.substr(unit_start, i - unit_start);
     if (unit_name.empty()) {
-      return { std::nullopt,
-               "\"" + std::string(text) + "\" has no unit (write \"" + std::string(text) +
-                 "s\" for seconds; units are ns, us, ms, s, m, h)" };
+      return {std::nullopt,
+              "\"" + std::string(text) + "\" has no unit (write \"" + std::string(text)
+                + "s\" for seconds; units are ns, us, ms, s, m, h)"};
     }
     const Unit* unit = nullptr;
     for (const Unit& candidate : k_units) {
@@ -113,33 +111,33 @@ DurationResult parse_go_duration(std::string_view text)
       }
     }
     if (unit == nullptr) {
-      return { std::nullopt,
-               "\"" + std::string(text) + "\" has an unknown unit \"" + std::string(unit_name) +
-                 "\" (units are ns, us, ms, s, m, h)" };
+      return {std::nullopt,
+              "\"" + std::string(text) + "\" has an unknown unit \"" + std::string(unit_name)
+                + "\" (units are ns, us, ms, s, m, h)"};
     }
     if (whole > k_limit / unit->nanos) {
-      return { std::nullopt, "\"" + std::string(text) + "\" is out of range" };
+      return {std::nullopt, "\"" + std::string(text) + "\" is out of range"};
     }
     std::uint64_t value = whole * unit->nanos;
     if (fraction > 0) {
       value += static_cast<std::uint64_t>(static_cast<double>(fraction) * (static_cast<double>(unit->nanos) / scale));
       if (value > k_limit) {
-        return { std::nullopt, "\"" + std::string(text) + "\" is out of range" };
+        return {std::nullopt, "\"" + std::string(text) + "\" is out of range"};
       }
     }
     total += value;
     if (total > k_limit) {
-      return { std::nullopt, "\"" + std::string(text) + "\" is out of range" };
+      return {std::nullopt, "\"" + std::string(text) + "\" is out of range"};
     }
     s.remove_prefix(i);
   }
   if (negative) {
-    return { total == k_limit ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(total), {} };
+    return {total == k_limit ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(total), {}};
   }
   if (total == k_limit) {
-    return { std::nullopt, "\"" + std::string(text) + "\" is out of range" };
+    return {std::nullopt, "\"" + std::string(text) + "\" is out of range"};
   }
-  return { static_cast<std::int64_t>(total), {} };
+  return {static_cast<std::int64_t>(total), {}};
 }
 
 std::string format_go_duration(std::int64_t nanos)

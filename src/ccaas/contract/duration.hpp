@@ -12,8 +12,7 @@ inline constexpr std::int64_t k_nanos_per_second = 1'000'000'000;
 // The peer's DialTimeout when connection.json gives none or 0 (core/container/externalbuilder/instance.go).
 inline constexpr std::int64_t k_peer_default_dial_timeout = 3 * k_nanos_per_second;
 
-struct DurationResult
-{
+struct DurationResult {
   std::optional<std::int64_t> nanos;
   std::string error; // set when nanos is empty: why, in plain words
 };

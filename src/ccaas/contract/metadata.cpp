@@ -26,7 +26,7 @@ Metadata read_metadata(const std::filesystem::path& metadata_dir)
 {
   const std::filesystem::path path = metadata_dir / k_metadata_file;
   const json::Json doc = json::parse_object(file::read_regular_file(path), path.string());
-  return Metadata{ optional_string(doc, "type", path.string()), optional_string(doc, "label", path.string()) };
+  return Metadata{optional_string(doc, "type", path.string()), optional_string(doc, "label", path.string())};
 }
 
 bool is_ccaas_type(const std::string& type)

@@ -7,8 +7,7 @@ namespace ccaas::contract {
 
 // CHAINCODE_METADATA_DIR/metadata.json, as the peer stores it from the package:
 // {"type": "...", "label": "...", "path": "..."}; unknown keys are ignored, as by the peer.
-struct Metadata
-{
+struct Metadata {
   std::string type;  // empty when absent
   std::string label; // empty when absent
 };

@@ -37,7 +37,7 @@ std::optional<PackageId> split_label_hash(std::string_view name, bool allow_suff
     ok = ok && (allow_suffix || suffix.empty());
     const std::string_view label = name.substr(0, dash);
     if (ok && is_valid_label(label)) {
-      return PackageId{ std::string(label), std::string(hash) };
+      return PackageId{std::string(label), std::string(hash)};
     }
   }
   return std::nullopt;
@@ -112,7 +112,7 @@ std::optional<PackageId> parse_package_id(std::string_view text)
       return std::nullopt;
     }
   }
-  return PackageId{ std::string(label), std::string(hash) };
+  return PackageId{std::string(label), std::string(hash)};
 }
 
 } // namespace ccaas::contract

@@ -9,8 +9,7 @@ namespace ccaas::contract {
 
 // A chaincode package ID, "<label>:<hex sha256 of the package file>": the chaincode ID the
 // server must register with (core/chaincode/persistence/persistence.go).
-struct PackageId
-{
+struct PackageId {
   std::string label;
   std::string hash; // 64 lowercase hex digits
 

@@ -24,9 +24,7 @@ constexpr const char* k_meta_inf = "META-INF";
 std::size_t copy_meta_inf(const fs::path& source_dir, const fs::path& output_dir)
 {
   const fs::path source = source_dir / k_meta_inf;
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::lstat(source.c_str(), &st) != 0) {
     return 0;
   }
@@ -45,14 +43,15 @@ void build(const BuildInput& input)
   const fs::path metadata_path = input.metadata_dir / contract::k_metadata_file;
   const contract::Metadata metadata = contract::read_metadata(input.metadata_dir);
   if (!contract::is_ccaas_type(metadata.type)) {
-    throw Failure(metadata_path.string() + ": type: \"" + metadata.type +
-                  "\" is not ccaas: this builder's detect does not claim such a package");
+    throw Failure(metadata_path.string() + ": type: \"" + metadata.type
+                  + "\" is not ccaas: this builder's detect does not claim such a package");
   }
 
   const fs::path source_path = input.source_dir / contract::k_connection_file;
   if (!file::exists_nofollow(source_path)) {
-    throw Failure(source_path.string() + ": not found: a ccaas package carries connection.json at the root of "
-                                         "code.tar.gz");
+    throw Failure(source_path.string()
+                  + ": not found: a ccaas package carries connection.json at the root of "
+                    "code.tar.gz");
   }
   json::Json doc = json::parse_object(file::read_regular_file(source_path), source_path.string());
 
@@ -67,11 +66,11 @@ void build(const BuildInput& input)
   const std::size_t indexes = copy_meta_inf(input.source_dir, input.output_dir);
   file::write_atomic(input.output_dir / contract::k_metadata_file, file::read_regular_file(metadata_path), 0644);
 
-  LoadedConnection rendered{ connection->doc.dump(2) + "\n", std::move(*connection) };
+  LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
   const fs::path output_path = input.output_dir / contract::k_connection_file;
   publish_connection(output_path, rendered);
-  log::info("connection " + rendered.connection.summary() + "; wrote " + output_path.string() +
-            (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
+  log::info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
+            + (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
 }
 
 } // namespace ccaas::steps

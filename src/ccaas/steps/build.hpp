@@ -7,8 +7,7 @@
 
 namespace ccaas::steps {
 
-struct BuildInput
-{
+struct BuildInput {
   std::filesystem::path source_dir;                // CHAINCODE_SOURCE_DIR: code.tar.gz unpacked
   std::filesystem::path metadata_dir;              // CHAINCODE_METADATA_DIR: metadata.json
   std::filesystem::path output_dir;                // BUILD_OUTPUT_DIR

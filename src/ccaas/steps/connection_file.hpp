@@ -8,8 +8,7 @@
 // Reading and publishing connection.json, shared by build, release and run.
 namespace ccaas::steps {
 
-struct LoadedConnection
-{
+struct LoadedConnection {
   std::string bytes; // the file as read, written on unchanged
   contract::Connection connection;
 };

@@ -4,8 +4,7 @@
 
 namespace ccaas::steps {
 
-struct DetectInput
-{
+struct DetectInput {
   std::filesystem::path source_dir;
   std::filesystem::path metadata_dir;
 };

@@ -29,8 +29,8 @@ std::optional<contract::PackageId> package_id_of(const fs::path& build_dir)
     try {
       const contract::Metadata metadata = contract::read_metadata(build_dir);
       if (metadata.label != id->label) {
-        log::warning("the package label \"" + metadata.label + "\" differs from the directory name " +
-                     parent.filename().string() + ": not naming a chaincode ID");
+        log::warning("the package label \"" + metadata.label + "\" differs from the directory name "
+                     + parent.filename().string() + ": not naming a chaincode ID");
         return std::nullopt;
       }
     } catch (const Failure&) {
@@ -50,9 +50,7 @@ void release(const ReleaseInput& input)
                              input.now);
 
   const fs::path statedb = input.build_dir / "META-INF" / "statedb";
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::lstat(statedb.c_str(), &st) == 0) {
     const fs::path target = input.release_dir / "statedb";
     file::remove_tree(target);
@@ -65,9 +63,9 @@ void release(const ReleaseInput& input)
   log::info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
 
   if (const auto id = package_id_of(input.build_dir)) {
-    log::info("the chaincode server must be started with chaincode ID " + id->str() +
-              " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
-              "chaincode.startuptimeout");
+    log::info("the chaincode server must be started with chaincode ID " + id->str()
+              + " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
+                "chaincode.startuptimeout");
   } else {
     log::info("the chaincode server must be started with the package ID as its chaincode ID (label:sha256 of "
               "the package file, as 'peer lifecycle chaincode calculatepackageid' prints it)");

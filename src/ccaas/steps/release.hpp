@@ -5,8 +5,7 @@
 
 namespace ccaas::steps {
 
-struct ReleaseInput
-{
+struct ReleaseInput {
   std::filesystem::path build_dir;   // BUILD_OUTPUT_DIR
   std::filesystem::path release_dir; // RELEASE_OUTPUT_DIR
   std::int64_t now = 0;

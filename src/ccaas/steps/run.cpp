@@ -28,17 +28,18 @@ int run(const RunInput& input)
   const fs::path durable = fs::absolute(input.build_dir).lexically_normal().parent_path();
   if (const auto id = contract::package_id_from_durable_dir(durable.filename().string());
       id && id->str() != chaincode.chaincode_id) {
-    log::warning("the build directory " + durable.filename().string() + " does not belong to chaincode ID " +
-                 chaincode.chaincode_id + " (chaincode.json); trusting chaincode.json");
+    log::warning("the build directory " + durable.filename().string() + " does not belong to chaincode ID "
+                 + chaincode.chaincode_id + " (chaincode.json); trusting chaincode.json");
   }
   if (file::exists_nofollow(durable / "build-info.json")) {
     const fs::path published = durable / "release" / "chaincode" / "server" / contract::k_connection_file;
     publish_connection(published, loaded);
-    log::info("the release step's connection file was missing; restored " + published.string() +
-              ": the peer's next launch of " + chaincode.chaincode_id + " dials " + loaded.connection.summary());
+    log::info("the release step's connection file was missing; restored " + published.string()
+              + ": the peer's next launch of " + chaincode.chaincode_id + " dials " + loaded.connection.summary());
   } else {
-    log::warning(input.build_dir.string() + " is not in a peer's durable build directory (no ../build-info.json): "
-                                            "wrote nothing");
+    log::warning(input.build_dir.string()
+                 + " is not in a peer's durable build directory (no ../build-info.json): "
+                   "wrote nothing");
   }
   log::info("the chaincode server must be registered as chaincode ID " + chaincode.chaincode_id);
   log::info("exiting 1 so that this launch fails now instead of after chaincode.startuptimeout; "

@@ -5,8 +5,7 @@
 
 namespace ccaas::steps {
 
-struct RunInput
-{
+struct RunInput {
   std::filesystem::path build_dir;        // BUILD_OUTPUT_DIR: the durable builds/<id>/bld
   std::filesystem::path run_metadata_dir; // RUN_METADATA_DIR: holds chaincode.json
   std::int64_t now = 0;

@@ -15,8 +15,7 @@ namespace ccaas::tls {
 namespace {
 
 template <auto Free>
-struct Deleter
-{
+struct Deleter {
   template <typename T>
   void operator()(T* p) const
   {
@@ -34,9 +33,7 @@ BioPtr memory_bio(std::string_view text)
 
 std::int64_t to_epoch(const ASN1_TIME* time)
 {
-  struct tm tm
-  {
-  };
+  struct tm tm = {};
   if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
     return 0;
   }
@@ -147,10 +144,10 @@ PemResult parse_certificates(std::string_view pem)
       result.error = ordinal(index) + ": the CERTIFICATE does not parse as X.509";
       return result;
     }
-    result.certificates.push_back(CertificateInfo{ subject_of(cert.get()),
-                                                   names_of(cert.get()),
-                                                   to_epoch(X509_get0_notBefore(cert.get())),
-                                                   to_epoch(X509_get0_notAfter(cert.get())) });
+    result.certificates.push_back(CertificateInfo{subject_of(cert.get()),
+                                                  names_of(cert.get()),
+                                                  to_epoch(X509_get0_notBefore(cert.get())),
+                                                  to_epoch(X509_get0_notAfter(cert.get()))});
   }
   if (result.error.empty() && result.certificates.empty()) {
     result.error = "holds no CERTIFICATE block";
@@ -196,8 +193,8 @@ std::string not_pem_hint(std::string_view text)
     return {};
   }
   text.remove_prefix(start);
-  if (text.front() == '/' || text.substr(0, 2) == "./" || text.ends_with(".pem") || text.ends_with(".crt") ||
-      text.ends_with(".key")) {
+  if (text.front() == '/' || text.substr(0, 2) == "./" || text.ends_with(".pem") || text.ends_with(".crt")
+      || text.ends_with(".key")) {
     return "it looks like a file path; the peer reads the PEM text itself, not a path";
   }
   // "LS0tLS1CRUdJTi" is base64 for "-----BEGIN"

@@ -9,16 +9,14 @@
 // OpenSSL; messages name what is wrong and never quote the PEM.
 namespace ccaas::tls {
 
-struct CertificateInfo
-{
+struct CertificateInfo {
   std::string subject;            // one line, RFC 2253
   std::vector<std::string> names; // DNS and IP subject alternative names
   std::int64_t not_before = 0;    // seconds since the epoch
   std::int64_t not_after = 0;
 };
 
-struct PemResult
-{
+struct PemResult {
   std::vector<CertificateInfo> certificates;
   std::string error; // non-empty on failure
 };

@@ -120,7 +120,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
     ::unlink(pattern.c_str());
     fail_errno(pattern, "cannot set mode", err);
   }
-  return { fs::path(pattern), fd };
+  return {fs::path(pattern), fd};
 }
 
 void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
@@ -129,9 +129,7 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
   if (in.get() < 0) {
     fail_errno(from, "cannot open", errno);
   }
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     throw Failure(describe(from, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
   }
@@ -179,9 +177,7 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
   for (const std::string& name : names) {
     const fs::path source = from / name;
     const fs::path target = to / name;
-    struct stat st
-    {
-    };
+    struct stat st = {};
     if (::lstat(source.c_str(), &st) != 0) {
       fail_errno(source, "", errno);
     }
@@ -218,9 +214,7 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
     }
     fail_errno(path, "cannot open", err);
   }
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::fstat(fd.get(), &st) != 0) {
     fail_errno(path, "cannot stat", errno);
   }
@@ -252,9 +246,7 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
 
 bool exists_nofollow(const fs::path& path)
 {
-  struct stat st
-  {
-  };
+  struct stat st = {};
   return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -287,9 +279,7 @@ void make_dirs(const fs::path& dir, mode_t mode)
     }
     fail_errno(current, "cannot create directory", errno);
   }
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw Failure(describe(dir, "is not a directory"));
   }
@@ -297,9 +287,7 @@ void make_dirs(const fs::path& dir, mode_t mode)
 
 std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target)
 {
-  struct stat st
-  {
-  };
+  struct stat st = {};
   if (::lstat(source.c_str(), &st) != 0) {
     fail_errno(source, "", errno);
   }

@@ -10,7 +10,7 @@ namespace ccaas::signals {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
-int g_pipe[2] = { -1, -1 };
+int g_pipe[2] = {-1, -1};
 
 extern "C" void on_termination(int signal)
 {
@@ -28,9 +28,7 @@ void install_termination_handlers()
   if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     g_pipe[0] = g_pipe[1] = -1;
   }
-  struct sigaction action
-  {
-  };
+  struct sigaction action = {};
   action.sa_handler = on_termination;
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGTERM, &action, nullptr);

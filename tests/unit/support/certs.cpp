@@ -81,13 +81,13 @@ KeyPair make(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key, bool is_c
   if (!spec.dns_names.empty()) {
     std::string sans;
     for (const std::string& dns : spec.dns_names) {
-      sans += (sans.empty() ? "" : ",") +
-              std::string(dns.find_first_not_of("0123456789.") == std::string::npos ? "IP:" : "DNS:") + dns;
+      sans += (sans.empty() ? "" : ",")
+              + std::string(dns.find_first_not_of("0123456789.") == std::string::npos ? "IP:" : "DNS:") + dns;
     }
     add_ext(cert, issuer != nullptr ? issuer : cert, NID_subject_alt_name, sans);
   }
   X509_sign(cert, issuer_key != nullptr ? issuer_key : key, EVP_sha256());
-  KeyPair out{ to_pem(PEM_write_bio_X509, cert), key_to_pem(key) };
+  KeyPair out{to_pem(PEM_write_bio_X509, cert), key_to_pem(key)};
   X509_free(cert);
   EVP_PKEY_free(key);
   return out;

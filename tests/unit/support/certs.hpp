@@ -6,14 +6,12 @@
 // Test certificates made with OpenSSL at run time: P-256 keys, a CA, and leaves it issues.
 namespace test_support {
 
-struct KeyPair
-{
+struct KeyPair {
   std::string cert_pem;
   std::string key_pem;
 };
 
-struct CertSpec
-{
+struct CertSpec {
   CertSpec(std::string cn,
            std::vector<std::string> dns = {},
            long not_before = -3600,
