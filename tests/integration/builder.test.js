@@ -110,6 +110,7 @@ const BUILD_FAILURES = [
     name: 'several problems, one line each',
     files: { 'connection.json': { address: 'cc:70000', dial_timeout: '5 s', client_auth_required: 'true' } },
     lines: [
+      /^build: warning: \S+: client_auth_required: has no effect without tls_required: the peer dials in plaintext$/,
       /: address: port 70000 is outside 1-65535$/,
       /: dial_timeout: "5 s" has an unknown unit " s" \(units are ns, us, ms, s, m, h\)$/,
       /: client_auth_required: expected a JSON boolean, found a string "true": write true without quotes/,

@@ -80,10 +80,13 @@ TEST_CASE("each field problem is one line naming the file and field")
         == k_where + ": dial_timeout: is negative: every dial would fail at once");
   CHECK(only_error(json::Json::parse(R"({"address":"cc:1","dial_timeout":"100us"})"))
         == k_where + ": dial_timeout: 100\xC2\xB5s is below one millisecond: no dial can complete in it");
-  CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":"true"})"))
+  const auto quoted = errors_of(json::Json::parse(R"({"address":"cc:1","tls_required":"true"})"));
+  REQUIRE(quoted.size() == 2); // the quoted "true" still means TLS was intended: root_cert is checked too
+  CHECK(quoted[0]
         == k_where
              + ": tls_required: expected a JSON boolean, found a string \"true\": write true without quotes (the "
                "peer cannot read a quoted boolean)");
+  CHECK(quoted[1].rfind(k_where + ": root_cert: missing: ", 0) == 0);
   CHECK(only_error(json::Json::parse(R"({"address":"cc:1","client_auth_required":1})"))
         == k_where + ": client_auth_required: expected a JSON boolean, found a number");
   CHECK(only_error(json::Json::parse(R"({"address":"cc:1","tls_required":true})"))

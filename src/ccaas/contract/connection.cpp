@@ -62,24 +62,28 @@ public:
     return value->get<std::string>();
   }
 
+  // A boolean field; absent means false, as for the peer. A quoted "true" or "false" is an error,
+  // but its intent is returned so that the checks that depend on it still run.
   bool bool_field(const char* key)
   {
     const json::Json* value = find(key);
     if (value == nullptr) {
-      return false; // the peer's default: absent tls_required means plaintext
+      return false;
     }
     if (value->is_boolean()) {
       return value->get<bool>();
     }
     std::string message = "expected a JSON boolean, found " + json::type_name(*value);
+    bool intent = false;
     if (value->is_string()) {
       const std::string text = value->get<std::string>();
       if (text == "true" || text == "false") {
         message += " \"" + text + "\": write " + text + " without quotes (the peer cannot read a quoted boolean)";
+        intent = text == "true";
       }
     }
     error(key, message);
-    return false;
+    return intent;
   }
 
 private:

@@ -217,3 +217,27 @@ class Peer {
 module.exports = {
   BIN_DIR, Peer, makePackage, packageIdOf, sanitizeCcidPath, tempDir, writeTree, sh, makeTempLikeGo, mkdirPrivate,
 };
+
+// The files of a directory tree, as makePackage takes them.
+function filesOf(root) {
+  const files = {};
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else files[path.relative(root, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(root);
+  return files;
+}
+
+// A package from fixtures/packages/<scenario>: metadata.json and code/.
+function makePackageFromFixture(dir, opts = {}) {
+  const metadata = fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8');
+  const { label } = JSON.parse(metadata);
+  return makePackage({ label, metadata, files: filesOf(path.join(dir, 'code')), ...opts });
+}
+
+module.exports.filesOf = filesOf;
+module.exports.makePackageFromFixture = makePackageFromFixture;

@@ -1,0 +1,48 @@
+'use strict';
+// The bundled packages that bin/demo installs, with the outcome the README promises.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { Peer, makePackageFromFixture } = require('./harness/peer');
+const { Pki } = require('./harness/certs');
+
+const fixtures = path.resolve(__dirname, '../../fixtures/packages');
+
+function peerWithConfig() {
+  const pki = new Pki();
+  const ca = pki.makeCa();
+  const client = pki.issue('ca', 'client', { clientAuth: true });
+  const config = { peername: 'peer1org1', cc_root_cert: ca.cert, cc_client_cert: client.cert, cc_client_key: client.key };
+  return { peer: new Peer({ env: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: JSON.stringify(config) } }), client };
+}
+
+test('fixture asset-transfer installs; the address is rendered for this peer', () => {
+  const { peer } = peerWithConfig();
+  const pkg = makePackageFromFixture(path.join(fixtures, 'asset-transfer'));
+  const result = peer.install(pkg);
+  assert.equal(result.ok, true, result.steps.map((s) => s.stderr).join(''));
+  assert.equal(peer.chaincodeServerInfo(pkg.id).address, 'peer1org1-asset-transfer.org1.svc.cluster.local:9999');
+});
+
+test('fixture asset-transfer-mtls installs with the PEMs templated from the environment', () => {
+  const { peer, client } = peerWithConfig();
+  const pkg = makePackageFromFixture(path.join(fixtures, 'asset-transfer-mtls'));
+  const result = peer.install(pkg);
+  assert.equal(result.ok, true, result.steps.map((s) => s.stderr).join(''));
+  const info = peer.chaincodeServerInfo(pkg.id, { fabric3: true });
+  assert.equal(info.clientKey, client.key);
+  assert.equal(info.domain, 'asset-transfer.org1.example.com');
+  for (const step of result.steps) assert.doesNotMatch(step.stderr, /BEGIN|PRIVATE KEY/);
+});
+
+test('fixture docs-example fails with one line per problem', () => {
+  const { peer } = peerWithConfig();
+  const result = peer.install(makePackageFromFixture(path.join(fixtures, 'docs-example')));
+  assert.equal(result.build.code, 1);
+  const fields = result.build.lines.map((l) => /connection\.json: (\w+): /.exec(l)?.[1]);
+  assert.deepEqual(fields, ['dial_timeout', 'tls_required', 'client_auth_required', 'root_cert', 'client_cert', 'client_key']);
+  assert.match(result.build.lines[3], /root_cert: block 1 is not well-formed PEM \(damaged base64 or a missing END line\)$/);
+  assert.match(result.build.lines[5], /client_key: does not parse as a PEM private key$/);
+  assert.doesNotMatch(result.build.stderr, /BEGIN|PRIVATE KEY/);
+});
