@@ -1,26 +1,36 @@
 #include "ccaas/steps/run.hpp"
+#include "ccaas/cli/check_main.hpp"
 #include "ccaas/cli/step_main.hpp"
+#include "ccaas/config/env.hpp"
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/signals.hpp"
+
+#include <string_view>
 
 namespace {
 
 int run_main(const std::vector<std::string>& args)
 {
   ccaas::signals::install_termination_handlers();
-  return ccaas::steps::run({args[0], args[1], ccaas::steps::now_seconds()});
+  return ccaas::steps::run({args[0], args[1], ccaas::steps::now_seconds(), ccaas::signals::termination_fd()});
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
+  if (argc >= 2 && std::string_view(argv[1]) == "--check") {
+    return ccaas::cli::run_check(argc, argv);
+  }
   const ccaas::cli::StepSpec spec{
     "run",
     {"BUILD_OUTPUT_DIR", "RUN_METADATA_DIR"},
     "Called by the peer only when the release's connection.json is missing: restores it so that the next "
-    "launch dials the chaincode server, and exits 1 at once.",
-    {},
+    "launch dials the chaincode server, probes the server, and exits 1 at once.\n\n"
+    "usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json]\n"
+    "  what the peer would get from a package file, an unpacked package directory or a durable build\n"
+    "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1)",
+    {ccaas::config::k_builder_config.name, ccaas::config::k_dial_timeout.name},
     run_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

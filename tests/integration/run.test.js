@@ -9,9 +9,12 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { Peer, makePackage } = require('./harness/peer');
 
+// Port 9 on loopback: nothing listens there, so run's probe is refused at once.
+const CLOSED = '127.0.0.1:9';
+
 function installed() {
   const peer = new Peer();
-  const pkg = makePackage({ label: 'asset_1.0', files: { 'connection.json': { address: 'asset-cc.org1.svc.cluster.local:9999', dial_timeout: '2s' } } });
+  const pkg = makePackage({ label: 'asset_1.0', files: { 'connection.json': { address: CLOSED, dial_timeout: '2s' } } });
   const result = peer.install(pkg);
   assert.equal(result.ok, true);
   return { peer, pkg, result };
@@ -28,14 +31,16 @@ test('run restores the missing server connection file and fails this launch at o
   const r = peer.exec('run', [path.join(result.durable, 'bld'), runDir]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.deepEqual(r.lines, [
-    `run: the release step's connection file was missing; restored ${published}: the peer's next launch of ${pkg.id} dials asset-cc.org1.svc.cluster.local:9999, dial_timeout 2s, plaintext`,
-    `run: the chaincode server must be registered as chaincode ID ${pkg.id}`,
-    'run: exiting 1 so that this launch fails now instead of after chaincode.startuptimeout; the next launch dials the chaincode server',
-  ]);
+  assert.equal(r.lines.length, 6, r.stderr);
+  assert.equal(r.lines[0], `run: the release step's connection file was missing; restored ${published}: the peer's next launch of ${pkg.id} dials ${CLOSED}, dial_timeout 2s, plaintext`);
+  assert.equal(r.lines[1], 'run: probe dns ok 0.0 ms: 127.0.0.1 is an IP address: no lookup');
+  assert.match(r.lines[2], /^run: probe tcp FAILED \d+\.\d ms: 127\.0\.0\.1 refused$/);
+  assert.equal(r.lines[3], `run: chaincode ID expected ${pkg.id}, the server registered as (nothing: no REGISTER)`);
+  assert.match(r.lines[4], /^run: warning: probe of 127\.0\.0\.1:9 failed at tcp after \d+\.\d ms: connection refused on port 9: nothing listens there; fix: check the chaincode server's listen port/);
+  assert.equal(r.lines[5], 'run: exiting 1 so that this launch fails now instead of after chaincode.startuptimeout; the next launch dials the chaincode server');
   assert.ok(r.ms < 1000, `run took ${r.ms} ms`);
   assert.equal(fs.readFileSync(published, 'utf8'), expected);
-  assert.equal(peer.chaincodeServerInfo(pkg.id).address, 'asset-cc.org1.svc.cluster.local:9999');
+  assert.equal(peer.chaincodeServerInfo(pkg.id).address, CLOSED);
 });
 
 test('run outside the durable layout writes nothing and says so', () => {

@@ -41,7 +41,7 @@ test('detect, build, release and run work in an empty root with only /tmp', { sk
   for (const step of STEPS) fs.chmodSync(path.join(root, 'builder/bin', step), 0o755);
 
   const pkg = makePackage({ label: 'root_1', files: {
-    'connection.json': { address: '{{.peername}}-cc:9999', dial_timeout: '3s' },
+    'connection.json': { address: '{{.host}}:9', dial_timeout: '3s', owner: '{{.peername}}' },
     'META-INF/statedb/couchdb/indexes/i.json': '{"index":{"fields":["a"]}}',
   } });
   const scratchName = `fabric-${sanitizeCcidPath(pkg.id)}42`;
@@ -52,7 +52,7 @@ test('detect, build, release and run work in an empty root with only /tmp', { sk
   sh('tar', ['-xzf', path.join(outer, 'code.tar.gz'), '-C', path.join(scratch, 'src')]);
   fs.copyFileSync(path.join(outer, 'metadata.json'), path.join(scratch, 'metadata/metadata.json'));
 
-  const env = { PATH: '/builder/bin', TMPDIR: '/tmp', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0"}' };
+  const env = { PATH: '/builder/bin', TMPDIR: '/tmp', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0","host":"127.0.0.1"}', CCAAS_BUILDER_PROBE: 'off' };
   const inRoot = (step, ...dirs) => spawnSync(CHROOT, [root, `/builder/bin/${step}`, ...dirs.map((d) => `/tmp/${scratchName}/${d}`)],
     { env, encoding: 'utf8' });
 
@@ -64,7 +64,8 @@ test('detect, build, release and run work in an empty root with only /tmp', { sk
   assert.equal(release.status, 0, release.stderr);
   assert.match(release.stderr, new RegExp(`chaincode ID ${pkg.id.replace('.', '\\.')} `));
   const written = JSON.parse(fs.readFileSync(path.join(scratch, 'release/chaincode/server/connection.json'), 'utf8'));
-  assert.equal(written.address, 'peer0-cc:9999');
+  assert.equal(written.address, '127.0.0.1:9');
+  assert.equal(written.owner, 'peer0');
   assert.ok(fs.existsSync(path.join(scratch, 'release/statedb/couchdb/indexes/i.json')));
 
   // run, in the peer's durable layout

@@ -1,5 +1,7 @@
 #include "ccaas/config/env.hpp"
 
+#include "ccaas/util/error.hpp"
+
 #include <cstdlib>
 
 namespace ccaas::config {
@@ -14,6 +16,21 @@ std::optional<std::string> get(const EnvVar& var)
     return std::nullopt;
   }
   return std::string(value);
+}
+
+ProbePolicy probe_policy()
+{
+  const std::string value = *get(k_probe);
+  if (value == "off") {
+    return ProbePolicy::off;
+  }
+  if (value == "warn") {
+    return ProbePolicy::warn;
+  }
+  if (value == "require") {
+    return ProbePolicy::require;
+  }
+  throw Failure(std::string(k_probe.name) + ": \"" + value + "\" is not one of off, warn, require");
 }
 
 } // namespace ccaas::config

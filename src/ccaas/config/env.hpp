@@ -24,6 +24,16 @@ inline constexpr EnvVar k_dial_timeout{
   nullptr,
   "Go duration written as dial_timeout when a package has none (otherwise the peer's default, 3s)"};
 
+inline constexpr EnvVar k_probe{
+  "CCAAS_BUILDER_PROBE",
+  "warn",
+  "what release does with the reachability probe: off, warn (report, install succeeds) or require (fail the install)"};
+
+enum class ProbePolicy { off, warn, require };
+
+// CCAAS_BUILDER_PROBE; throws Failure naming the variable for any other value.
+ProbePolicy probe_policy();
+
 // The variable's value; empty optional when it is unset or set to "".
 std::optional<std::string> get(const EnvVar& var);
 

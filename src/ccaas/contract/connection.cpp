@@ -239,6 +239,32 @@ void apply_default_dial_timeout(json::Json& doc,
   doc["dial_timeout"] = *default_dial_timeout;
 }
 
+json::Json redacted(const json::Json& doc)
+{
+  json::Json out = doc;
+  for (auto& [key, value] : out.items()) {
+    if (!value.is_string() || value.get<std::string>().find("-----BEGIN") == std::string::npos) {
+      continue;
+    }
+    const std::string pem = value.get<std::string>();
+    if (pem.find("PRIVATE KEY") != std::string::npos) {
+      value = "<private key, redacted>";
+      continue;
+    }
+    const tls::PemResult parsed = tls::parse_certificates(pem);
+    if (!parsed.error.empty()) {
+      value = "<PEM, redacted: " + parsed.error + ">";
+      continue;
+    }
+    std::string summary;
+    for (const tls::CertificateInfo& cert : parsed.certificates) {
+      summary += (summary.empty() ? "" : "; ") + cert.subject + " until " + format_time(cert.not_after);
+    }
+    value = "<" + std::to_string(parsed.certificates.size()) + " certificate(s): " + summary + ">";
+  }
+  return out;
+}
+
 std::optional<Connection> validate_connection(json::Json doc,
                                               const std::string& where,
                                               std::int64_t now,

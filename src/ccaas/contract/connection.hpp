@@ -58,4 +58,8 @@ std::optional<Connection> validate_connection(json::Json doc,
                                               std::int64_t now,
                                               Diagnostics& diags);
 
+// A copy of a connection.json safe to print: certificates summarised (subject, expiry), private
+// keys and any other PEM replaced.
+json::Json redacted(const json::Json& doc);
+
 } // namespace ccaas::contract

@@ -3,6 +3,8 @@
 #include "ccaas/contract/connection.hpp"
 #include "ccaas/contract/metadata.hpp"
 #include "ccaas/contract/package_id.hpp"
+#include "ccaas/probe/probe.hpp"
+#include "ccaas/probe/report.hpp"
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
@@ -58,11 +60,26 @@ void release(const ReleaseInput& input)
     log::info("copied " + std::to_string(files) + " file(s) of META-INF/statedb to " + target.string());
   }
 
+  const auto id = package_id_of(input.build_dir);
+  if (input.probe != config::ProbePolicy::off) {
+    const probe::ProbeReport report =
+      probe::run_probe(probe::target_for(loaded.connection, id ? std::optional<std::string>(id->str()) : std::nullopt),
+                       probe::Cancel{input.cancel_fd});
+    if (report.ok) {
+      log::info(probe::verdict_line(report));
+    } else if (input.probe == config::ProbePolicy::require) {
+      log::error(probe::verdict_line(report) + " (" + config::k_probe.name + "=require: nothing published)");
+      throw ReportedFailure();
+    } else {
+      log::warning(probe::verdict_line(report) + " (the install goes on: the server may start later)");
+    }
+  }
+
   const fs::path published = input.release_dir / "chaincode" / "server" / contract::k_connection_file;
   publish_connection(published, loaded);
   log::info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
 
-  if (const auto id = package_id_of(input.build_dir)) {
+  if (id) {
     log::info("the chaincode server must be started with chaincode ID " + id->str()
               + " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
                 "chaincode.startuptimeout");

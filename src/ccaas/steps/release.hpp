@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ccaas/config/env.hpp"
+
 #include <cstdint>
 #include <filesystem>
 
@@ -9,11 +11,15 @@ struct ReleaseInput {
   std::filesystem::path build_dir;   // BUILD_OUTPUT_DIR
   std::filesystem::path release_dir; // RELEASE_OUTPUT_DIR
   std::int64_t now = 0;
+  config::ProbePolicy probe = config::ProbePolicy::warn; // CCAAS_BUILDER_PROBE
+  int cancel_fd = -1;
 };
 
 // Copies BLD/META-INF/statedb to REL/statedb and publishes REL/chaincode/server/connection.json,
 // the file whose presence tells the peer to dial the chaincode server; then names the chaincode ID
-// that server must be started with. connection.json is written last, whole or not at all.
+// that server must be started with. Before publishing, probes the server as the peer will dial
+// it: under ProbePolicy::require a failed probe fails the release and publishes nothing.
+// connection.json is written last, whole or not at all.
 void release(const ReleaseInput& input);
 
 } // namespace ccaas::steps

@@ -4,6 +4,8 @@
 #include "ccaas/contract/chaincode_json.hpp"
 #include "ccaas/contract/connection.hpp"
 #include "ccaas/contract/package_id.hpp"
+#include "ccaas/probe/probe.hpp"
+#include "ccaas/probe/report.hpp"
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/log.hpp"
@@ -41,7 +43,22 @@ int run(const RunInput& input)
                  + " is not in a peer's durable build directory (no ../build-info.json): "
                    "wrote nothing");
   }
-  log::info("the chaincode server must be registered as chaincode ID " + chaincode.chaincode_id);
+  const probe::ProbeReport report =
+    probe::run_probe(probe::target_for(loaded.connection, chaincode.chaincode_id), probe::Cancel{input.cancel_fd});
+  if (report.cancelled || signals::termination_requested()) {
+    log::info("terminated during the probe of " + report.address);
+    return cli::k_exit_terminated;
+  }
+  for (const std::string& line : probe::stage_lines(report)) {
+    log::info("probe " + line);
+  }
+  log::info("chaincode ID expected " + chaincode.chaincode_id + ", the server registered as "
+            + report.ccid_reported.value_or("(nothing: no REGISTER)"));
+  if (report.ok) {
+    log::info(probe::verdict_line(report));
+  } else {
+    log::warning(probe::verdict_line(report));
+  }
   log::info("exiting 1 so that this launch fails now instead of after chaincode.startuptimeout; "
             "the next launch dials the chaincode server");
   return signals::termination_requested() ? cli::k_exit_terminated : cli::k_exit_failure;

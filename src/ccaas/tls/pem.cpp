@@ -144,10 +144,7 @@ PemResult parse_certificates(std::string_view pem)
       result.error = ordinal(index) + ": the CERTIFICATE does not parse as X.509";
       return result;
     }
-    result.certificates.push_back(CertificateInfo{subject_of(cert.get()),
-                                                  names_of(cert.get()),
-                                                  to_epoch(X509_get0_notBefore(cert.get())),
-                                                  to_epoch(X509_get0_notAfter(cert.get()))});
+    result.certificates.push_back(certificate_info(cert.get()));
   }
   if (result.error.empty() && result.certificates.empty()) {
     result.error = "holds no CERTIFICATE block";
@@ -184,6 +181,12 @@ std::string check_private_key(std::string_view key_pem, std::string_view cert_pe
     return "does not match client_cert (the key belongs to another certificate)";
   }
   return {};
+}
+
+CertificateInfo certificate_info(X509* cert)
+{
+  return CertificateInfo{
+    subject_of(cert), names_of(cert), to_epoch(X509_get0_notBefore(cert)), to_epoch(X509_get0_notAfter(cert))};
 }
 
 std::string not_pem_hint(std::string_view text)

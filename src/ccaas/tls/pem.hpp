@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+struct x509_st;
+
 // PEM checks for connection.json's TLS fields. The only code besides the probe that uses
 // OpenSSL; messages name what is wrong and never quote the PEM.
 namespace ccaas::tls {
@@ -28,6 +30,9 @@ PemResult parse_certificates(std::string_view pem);
 // An unencrypted private key that parses and belongs to the first certificate of cert_pem.
 // Returns an error text, empty when the pair is good.
 std::string check_private_key(std::string_view key_pem, std::string_view cert_pem);
+
+// Subject, names and validity of a parsed certificate (an OpenSSL X509*).
+CertificateInfo certificate_info(x509_st* cert);
 
 // A hint when text is not PEM but looks like a common mistake: base64 of a PEM file, or a path.
 std::string not_pem_hint(std::string_view text);

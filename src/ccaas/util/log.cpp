@@ -10,6 +10,8 @@ namespace ccaas::log {
 namespace {
 
 std::string g_step = "ccaas-builder";
+std::vector<std::string>* g_errors = nullptr;
+bool g_info_muted = false;
 constexpr std::size_t k_max_line = 4096;
 
 void write_line(std::string_view level, std::string_view message)
@@ -67,7 +69,9 @@ std::string make_line(std::string_view step, std::string_view level, std::string
 
 void info(std::string_view message)
 {
-  write_line("", message);
+  if (!g_info_muted) {
+    write_line("", message);
+  }
 }
 
 void warning(std::string_view message)
@@ -77,7 +81,32 @@ void warning(std::string_view message)
 
 void error(std::string_view message)
 {
+  if (g_errors != nullptr) {
+    g_errors->emplace_back(message);
+  }
   write_line("error", message);
+}
+
+InfoMute::InfoMute()
+  : m_previous(g_info_muted)
+{
+  g_info_muted = true;
+}
+
+InfoMute::~InfoMute()
+{
+  g_info_muted = m_previous;
+}
+
+ErrorCapture::ErrorCapture()
+  : m_previous(g_errors)
+{
+  g_errors = &m_errors;
+}
+
+ErrorCapture::~ErrorCapture()
+{
+  g_errors = m_previous;
 }
 
 } // namespace ccaas::log

@@ -97,7 +97,11 @@ class Peer {
     this.fileSystemPath = fileSystemPath;
     this.tmpdir = tmpdir;
     // The peer process's own environment; the builder sees only the propagated part of it.
-    this.peerEnv = { PATH: process.env.PATH, TMPDIR: tmpdir, HOME: '/root', CORE_PEER_ID: 'peer0.org1', ...env };
+    // The probe is off unless a test asks for it: a test never looks up a name outside the
+    // network namespaces it makes.
+    this.peerEnv = {
+      PATH: process.env.PATH, TMPDIR: tmpdir, HOME: '/root', CORE_PEER_ID: 'peer0.org1', CCAAS_BUILDER_PROBE: 'off', ...env,
+    };
     this.buildsDir = path.join(fileSystemPath, 'externalbuilder', 'builds');
     fs.mkdirSync(this.buildsDir, { recursive: true, mode: 0o700 });
   }

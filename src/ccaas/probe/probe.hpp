@@ -1,0 +1,63 @@
+#pragma once
+
+#include "ccaas/contract/address.hpp"
+#include "ccaas/probe/deadline.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccaas::contract {
+struct Connection;
+}
+
+// The reachability probe: does what the peer's dial does, stage by stage, and says where and
+// why it fails. The only code that includes <curl/curl.h> is below this directory.
+namespace ccaas::probe {
+
+enum class Stage { config, dns, tcp, tls, http2, grpc, ccid };
+
+const char* stage_name(Stage stage);
+
+struct ProbeTarget {
+  contract::HostPort address;
+  std::string server_name;   // host of address, or Fabric 3's domain when the peer would use it
+  std::int64_t dial_timeout; // nanoseconds; bounds dns, tcp, tls and http2 together, as in the peer
+  bool tls = false;
+  bool client_auth = false;
+  std::string root_cert;
+  std::string client_cert;
+  std::string client_key;
+  std::optional<std::string> expected_ccid;
+};
+
+// The target the peer would dial for this connection.json; dial_timeout_override (nanoseconds)
+// replaces the connection's own when set.
+ProbeTarget target_for(const contract::Connection& connection,
+                       std::optional<std::string> expected_ccid,
+                       std::optional<std::int64_t> dial_timeout_override = std::nullopt);
+
+struct StageResult {
+  Stage stage;
+  bool ok = false;
+  double ms = 0;
+  std::string detail;
+};
+
+struct ProbeReport {
+  bool ok = false;
+  bool cancelled = false;
+  std::string address; // host:port
+  std::optional<std::string> ccid_expected;
+  std::optional<std::string> ccid_reported;
+  std::optional<Stage> failed_stage;
+  std::string error; // plain words: what failed
+  std::string hint;  // the likely fix
+  std::vector<StageResult> stages;
+  double total_ms = 0;
+};
+
+ProbeReport run_probe(const ProbeTarget& target, const Cancel& cancel);
+
+} // namespace ccaas::probe

@@ -1,0 +1,143 @@
+#include "ccaas/probe/protocol_sniff.hpp"
+
+#include "ccaas/probe/tcp_connect.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace ccaas::probe {
+
+namespace {
+
+class Socket
+{
+public:
+  explicit Socket(int fd)
+    : m_fd(fd)
+  {
+  }
+  ~Socket()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+// Sends greeting, then reads until want bytes arrived, the peer closed, or the deadline.
+std::string exchange(const Endpoint& endpoint,
+                     std::string_view greeting,
+                     std::size_t want,
+                     const Deadline& deadline,
+                     const Cancel& cancel)
+{
+  Socket socket(connect_one(endpoint, deadline, cancel));
+  if (socket.get() < 0) {
+    return {};
+  }
+  if (::send(socket.get(), greeting.data(), greeting.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(greeting.size())) {
+    return {};
+  }
+  std::string reply;
+  char buffer[512];
+  while (reply.size() < want) {
+    const int ready = wait_fd(socket.get(), POLLIN, deadline, cancel);
+    if (ready <= 0) {
+      break;
+    }
+    const ssize_t n = ::recv(socket.get(), buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      break;
+    }
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  return reply;
+}
+
+// The server answers a TLS ClientHello with a handshake (or with an alert, which is TLS too).
+bool speaks_tls(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
+{
+  Socket socket(connect_one(endpoint, deadline, cancel));
+  if (socket.get() < 0) {
+    return false;
+  }
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
+  SSL_set_fd(ssl, socket.get());
+  bool tls = false;
+  for (;;) {
+    const int rc = SSL_connect(ssl);
+    if (rc == 1) {
+      tls = true;
+      break;
+    }
+    const int error = SSL_get_error(ssl, rc);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+      if (wait_fd(socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, cancel) <= 0) {
+        break;
+      }
+      continue;
+    }
+    const unsigned long code = ERR_peek_last_error();
+    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+    tls = reason != nullptr && std::strstr(reason, "alert") != nullptr;
+    break;
+  }
+  ERR_clear_error();
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  return tls;
+}
+
+} // namespace
+
+Protocol sniff_protocol(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
+{
+  // The HTTP/2 connection preface and an empty SETTINGS frame; an HTTP/2 server answers with
+  // its own SETTINGS frame (type 4).
+  static constexpr char k_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0";
+  const std::string h2 = exchange(endpoint, std::string_view(k_preface, sizeof k_preface - 1), 9, deadline, cancel);
+  if (h2.size() >= 9 && h2[3] == 4) {
+    return Protocol::h2c;
+  }
+  const std::string http1 =
+    exchange(endpoint, "GET / HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n", 8, deadline, cancel);
+  if (http1.rfind("HTTP/1.", 0) == 0) {
+    return Protocol::http1;
+  }
+  if (speaks_tls(endpoint, deadline, cancel)) {
+    return Protocol::tls;
+  }
+  return Protocol::unknown;
+}
+
+const char* protocol_name(Protocol protocol)
+{
+  switch (protocol) {
+    case Protocol::tls:
+      return "TLS";
+    case Protocol::h2c:
+      return "plaintext HTTP/2";
+    case Protocol::http1:
+      return "plaintext HTTP/1.1";
+    default:
+      return "an unknown protocol";
+  }
+}
+
+} // namespace ccaas::probe

@@ -1,0 +1,184 @@
+#include "ccaas/probe/resolve.hpp"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace ccaas::probe {
+
+namespace {
+
+struct Lookup {
+  bool done = false;
+  int status = ARES_SUCCESS;
+  std::vector<Endpoint> endpoints;
+};
+
+void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result)
+{
+  auto* lookup = static_cast<Lookup*>(arg);
+  lookup->done = true;
+  lookup->status = status;
+  if (result == nullptr) {
+    return;
+  }
+  for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
+    Endpoint endpoint;
+    if (node->ai_addrlen > sizeof endpoint.addr) {
+      continue;
+    }
+    std::memcpy(&endpoint.addr, node->ai_addr, node->ai_addrlen);
+    endpoint.length = node->ai_addrlen;
+    lookup->endpoints.push_back(endpoint);
+  }
+  ares_freeaddrinfo(result);
+}
+
+ResolveStatus status_of(int code)
+{
+  switch (code) {
+    case ARES_SUCCESS:
+      return ResolveStatus::ok;
+    case ARES_ENOTFOUND:
+      return ResolveStatus::not_found;
+    case ARES_ENODATA:
+      return ResolveStatus::no_address;
+    case ARES_ETIMEOUT:
+      return ResolveStatus::timeout;
+    case ARES_ESERVFAIL:
+    case ARES_EREFUSED:
+      return ResolveStatus::server_failure;
+    case ARES_ECONNREFUSED:
+      return ResolveStatus::no_server;
+    default:
+      return ResolveStatus::other;
+  }
+}
+
+bool literal(const std::string& host, std::uint16_t port, Endpoint& out)
+{
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.addr);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    out.length = sizeof(sockaddr_in);
+    return true;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.addr);
+  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    out.length = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+std::string Endpoint::ip() const
+{
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
+  } else if (addr.ss_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadline& deadline, const Cancel& cancel)
+{
+  ResolveResult result;
+  Endpoint endpoint;
+  if (literal(host, port, endpoint)) {
+    result.status = ResolveStatus::literal;
+    result.endpoints.push_back(endpoint);
+    return result;
+  }
+
+  static std::once_flag init_once;
+  std::call_once(init_once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
+  ares_channel channel = nullptr;
+  ares_options options{};
+  options.timeout = deadline.remaining_ms() > 0 ? deadline.remaining_ms() : 1;
+  options.tries = 1;
+  if (ares_init_options(&channel, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
+    result.error = "cannot initialise the resolver (is /etc/resolv.conf readable?)";
+    return result;
+  }
+
+  Lookup lookup;
+  ares_addrinfo_hints hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = ARES_AI_NUMERICSERV;
+  const std::string service = std::to_string(port);
+  ares_getaddrinfo(channel, host.c_str(), service.c_str(), &hints, on_addrinfo, &lookup);
+
+  while (!lookup.done) {
+    ares_socket_t sockets[ARES_GETSOCK_MAXNUM];
+    const int mask = ares_getsock(channel, sockets, ARES_GETSOCK_MAXNUM);
+    pollfd fds[ARES_GETSOCK_MAXNUM + 1];
+    nfds_t count = 0;
+    for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
+      short events = 0;
+      events |= ARES_GETSOCK_READABLE(mask, i) ? POLLIN : 0;
+      events |= ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : 0;
+      if (events != 0) {
+        fds[count++] = {sockets[i], events, 0};
+      }
+    }
+    if (cancel.fd >= 0) {
+      fds[count++] = {cancel.fd, POLLIN, 0};
+    }
+    timeval max{0, 100'000};
+    timeval tv{};
+    ares_timeout(channel, &max, &tv);
+    int wait_ms = static_cast<int>(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    if (deadline.remaining_ms() < wait_ms) {
+      wait_ms = deadline.remaining_ms();
+    }
+    ::poll(fds, count, wait_ms);
+    if (cancel.requested()) {
+      ares_destroy(channel);
+      result.status = ResolveStatus::cancelled;
+      result.error = "cancelled";
+      return result;
+    }
+    if (deadline.expired() && !lookup.done) {
+      ares_destroy(channel); // calls on_addrinfo with ARES_EDESTRUCTION
+      result.status = ResolveStatus::timeout;
+      result.error = "no answer within the dial timeout";
+      return result;
+    }
+    for (nfds_t i = 0; i < count; ++i) {
+      if (fds[i].fd == cancel.fd) {
+        continue;
+      }
+      const ares_socket_t readable = (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ? fds[i].fd : ARES_SOCKET_BAD;
+      const ares_socket_t writable = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
+      if (readable != ARES_SOCKET_BAD || writable != ARES_SOCKET_BAD) {
+        ares_process_fd(channel, readable, writable);
+      }
+    }
+    ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD); // timeouts
+  }
+  ares_destroy(channel);
+
+  result.status = status_of(lookup.status);
+  result.endpoints = std::move(lookup.endpoints);
+  if (result.status != ResolveStatus::ok) {
+    result.error = ares_strerror(lookup.status);
+  } else if (result.endpoints.empty()) {
+    result.status = ResolveStatus::no_address;
+    result.error = "no address records";
+  }
+  return result;
+}
+
+} // namespace ccaas::probe

@@ -1,0 +1,138 @@
+#include "ccaas/steps/check.hpp"
+
+#include "ccaas/contract/connection.hpp"
+#include "ccaas/contract/metadata.hpp"
+#include "ccaas/contract/package_id.hpp"
+#include "ccaas/steps/build.hpp"
+#include "ccaas/steps/connection_file.hpp"
+#include "ccaas/steps/release.hpp"
+#include "ccaas/tls/sha256.hpp"
+#include "ccaas/util/archive.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+#include "ccaas/util/log.hpp"
+#include "ccaas/util/temp_dir.hpp"
+
+#include <sys/stat.h>
+
+namespace ccaas::steps {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Located {
+  std::string kind;
+  std::optional<std::string> package_id;
+  fs::path connection_file; // the release connection.json the peer would read
+};
+
+bool is_dir(const fs::path& path)
+{
+  struct stat st = {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// detect, build and release as the peer runs them, into work/.
+fs::path install_into(const fs::path& source_dir,
+                      const fs::path& metadata_dir,
+                      const fs::path& work,
+                      const CheckInput& input)
+{
+  const contract::Metadata metadata = contract::read_metadata(metadata_dir);
+  if (!contract::is_ccaas_type(metadata.type)) {
+    throw Failure((metadata_dir / contract::k_metadata_file).string() + ": type: \"" + metadata.type
+                  + "\" is not ccaas: this builder would not claim the package");
+  }
+  const fs::path bld = work / "bld";
+  const fs::path rel = work / "release";
+  file::make_dirs(bld, 0700);
+  file::make_dirs(rel, 0700);
+  const log::InfoMute quiet; // the check's own report says what the peer would get
+  build({source_dir, metadata_dir, bld, input.builder_config, input.default_dial_timeout, input.now});
+  release({bld, rel, input.now, config::ProbePolicy::off, input.cancel_fd});
+  return rel / "chaincode" / "server" / contract::k_connection_file;
+}
+
+Located locate(const CheckInput& input, const fs::path& work)
+{
+  const fs::path& path = input.path;
+  if (!file::exists_nofollow(path)) {
+    throw Failure(path.string() + ": not found");
+  }
+  if (!is_dir(path)) {
+    // A package file: its ID is label:sha256 of these bytes.
+    const fs::path unpacked = work / "package";
+    file::make_dirs(unpacked, 0700);
+    file::extract_tar_gz(path, unpacked, {contract::k_metadata_file, "code.tar.gz"});
+    const fs::path src = work / "src";
+    file::make_dirs(src, 0700);
+    file::extract_tar_gz(unpacked / "code.tar.gz", src);
+    const contract::Metadata metadata = contract::read_metadata(unpacked);
+    const std::string id = metadata.label + ":" + tls::sha256_file_hex(path);
+    return {"package file", id, install_into(src, unpacked, work, input)};
+  }
+  if (file::exists_nofollow(path / contract::k_metadata_file)) {
+    // code.tar.gz beside metadata.json, or its contents there, or in code/ as in fixtures/
+    fs::path src = path;
+    if (file::exists_nofollow(path / "code.tar.gz")) {
+      src = work / "src";
+      file::make_dirs(src, 0700);
+      file::extract_tar_gz(path / "code.tar.gz", src);
+    } else if (!file::exists_nofollow(path / contract::k_connection_file) && is_dir(path / "code")) {
+      src = path / "code";
+    }
+    return {"package directory", std::nullopt, install_into(src, path, work, input)};
+  }
+  if (is_dir(path / "bld")) {
+    const fs::path absolute = fs::absolute(path).lexically_normal();
+    const std::string name = (absolute.has_filename() ? absolute : absolute.parent_path()).filename().string();
+    const auto id = contract::package_id_from_durable_dir(name);
+    const fs::path published = path / "release" / "chaincode" / "server" / contract::k_connection_file;
+    if (!file::exists_nofollow(published)) {
+      log::warning(published.string() + ": missing: the peer would call run, which restores it from "
+                   + (path / "bld" / contract::k_connection_file).string());
+    }
+    return {"durable build",
+            id ? std::optional<std::string>(id->str()) : std::nullopt,
+            file::exists_nofollow(published) ? published : path / "bld" / contract::k_connection_file};
+  }
+  throw Failure(path.string()
+                + ": neither a package file, a package directory (metadata.json) nor a durable "
+                  "build directory (bld/)");
+}
+
+} // namespace
+
+CheckResult check(const CheckInput& input)
+{
+  CheckResult result;
+  result.report.ccid_expected = input.ccid;
+  log::ErrorCapture capture;
+  std::optional<LoadedConnection> loaded;
+  try {
+    file::TempDir work("ccaas-check-");
+    const Located located = locate(input, work.path());
+    result.kind = located.kind;
+    result.package_id = located.package_id;
+    loaded = load_rendered_connection(located.connection_file, "the build did not complete", input.now);
+  } catch (const ReportedFailure&) {
+  } catch (const Failure& e) {
+    log::error(e.what());
+  }
+  if (!loaded) {
+    result.report.failed_stage = probe::Stage::config;
+    for (const std::string& line : capture.errors()) {
+      result.report.error += (result.report.error.empty() ? "" : "; ") + line;
+    }
+    result.report.hint = "fix the package or the builder's environment as the lines above say";
+    return result;
+  }
+  result.connection = contract::redacted(loaded->connection.doc);
+  std::optional<std::string> expected = input.ccid ? input.ccid : result.package_id;
+  result.report = probe::run_probe(probe::target_for(loaded->connection, expected, input.dial_timeout),
+                                   probe::Cancel{input.cancel_fd});
+  return result;
+}
+
+} // namespace ccaas::steps

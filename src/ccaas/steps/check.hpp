@@ -1,0 +1,37 @@
+#pragma once
+
+#include "ccaas/probe/probe.hpp"
+#include "ccaas/util/json_read.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace ccaas::steps {
+
+struct CheckInput {
+  // A package file (.tar.gz as `peer lifecycle chaincode install` takes it), an unpacked package
+  // directory (metadata.json plus code.tar.gz or its contents), or a peer's durable build
+  // directory (.../externalbuilder/builds/<id>).
+  std::filesystem::path path;
+  std::optional<std::string> ccid;                 // --ccid: overrides the expected chaincode ID
+  std::optional<std::int64_t> dial_timeout;        // --dial-timeout, nanoseconds
+  std::optional<std::string> builder_config;       // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
+  std::optional<std::string> default_dial_timeout; // CCAAS_BUILDER_DIAL_TIMEOUT
+  std::int64_t now = 0;
+  int cancel_fd = -1;
+};
+
+struct CheckResult {
+  std::string kind;                      // "package file", "package directory", "durable build"
+  std::optional<std::string> package_id; // from the file's hash or the durable directory's name
+  std::optional<json::Json> connection;  // the resolved connection.json, redacted
+  probe::ProbeReport report;             // failed_stage config when the package itself is wrong
+};
+
+// What the peer would get: the same detect/build/release logic in a temporary directory, then
+// the probe. Problems with the package end in failed_stage config, with every line logged.
+CheckResult check(const CheckInput& input);
+
+} // namespace ccaas::steps
