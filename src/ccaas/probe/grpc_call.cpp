@@ -117,11 +117,14 @@ int on_verify(int preverify_ok, X509_STORE_CTX* store)
 
 void on_tls_info(const SSL* ssl, int where, int)
 {
-  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) {
+  TlsObservation* observed = observation_of(const_cast<SSL*>(ssl));
+  if (observed == nullptr) {
     return;
   }
-  TlsObservation* observed = observation_of(const_cast<SSL*>(ssl));
-  if (observed == nullptr || observed->handshake_done) {
+  if ((where & SSL_CB_LOOP) != 0 && SSL_get_state(ssl) == TLS_ST_CR_CERT_REQ) {
+    observed->client_cert_requested = true;
+  }
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || observed->handshake_done) {
     return;
   }
   observed->handshake_done = true;

@@ -25,6 +25,7 @@ struct TlsObservation {
   bool handshake_done = false;
   double handshake_ms = 0;
   std::string alpn;           // the protocol the server selected, "" when none
+  bool client_cert_requested = false; // the server sent a CertificateRequest
   long verify_error = 0;      // X509_V_OK when the chain verified
   std::string verify_subject; // the certificate the chain check failed on
   std::string verify_issuer;

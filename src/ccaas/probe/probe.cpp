@@ -161,12 +161,9 @@ private:
           "the peer's DNS server is slow or unreachable: check the peer pod's /etc/resolv.conf, or raise dial_timeout";
         break;
       case ResolveStatus::no_server:
-        error = "no DNS server answered for " + host + " (" + result.error + ")";
-        hint = "check the nameserver lines of the peer's /etc/resolv.conf";
-        break;
       case ResolveStatus::server_failure:
-        error = "the DNS server failed to answer for " + host + " (" + result.error + ")";
-        hint = "check the cluster DNS (CoreDNS) and its upstream";
+        error = "the DNS server gave no usable answer for " + host + " (" + result.error + ")";
+        hint = "check the cluster DNS (CoreDNS) and the nameserver lines of the peer's /etc/resolv.conf";
         break;
       default:
         error = "cannot resolve " + host + ": " + result.error;
@@ -243,6 +240,8 @@ private:
     return -1;
   }
 
+  bool call_offers_client_cert() const { return m_target.client_auth && !m_target.client_cert.empty(); }
+
   std::string names_of_leaf(const TlsObservation& tls) const
   {
     return tls.leaf_names.empty() ? "no subject alternative names (" + tls.leaf_subject + "; Go ignores the CN)"
@@ -277,35 +276,46 @@ private:
       return true;
     }
     const double ms = tls.handshake_done ? tls.handshake_ms : 0;
+    const std::string& why = result.curl_error;
+    auto has = [&why](const char* text) { return why.find(text) != std::string::npos; };
+    // With TLS 1.3 the client finishes its handshake before the server has judged the client
+    // certificate: a refusal arrives as an alert, or as a closed connection, just after.
+    const bool refused_after_request =
+      tls.handshake_done && tls.client_cert_requested && result.headers_ms < 0 && !result.timed_out;
+    const bool alert_required = has("alert certificate required");
+    const bool alert_rejected = has("alert unknown ca") || has("alert bad certificate") || has("alert certificate unknown")
+                                || has("alert decrypt error");
+    if (alert_required || alert_rejected || refused_after_request) {
+      if (call_offers_client_cert() && !alert_required) {
+        fail(Stage::tls, ms, why, "the server rejected the client certificate",
+             "the server's client CA (e.g. --chaincode-tls-client-cacert-file) must have issued client_cert");
+      } else {
+        fail(Stage::tls, ms, why, "the server requires a client certificate, and connection.json offers none",
+             "set client_auth_required to true with client_cert and client_key issued by the CA the server trusts");
+      }
+      return false;
+    }
     if (tls.handshake_done && result.curl_code != CURLE_PEER_FAILED_VERIFICATION
         && result.curl_code != CURLE_SSL_CONNECT_ERROR) {
       if (result.http_version == 1 || (!tls.alpn.empty() && tls.alpn != "h2")) {
-        fail(Stage::tls,
-             ms,
-             "ALPN: " + (tls.alpn.empty() ? std::string("none") : tls.alpn),
+        fail(Stage::tls, ms, "ALPN: " + (tls.alpn.empty() ? std::string("none") : tls.alpn),
              "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
              "gRPC needs HTTP/2: grpc-go 1.67 and later (Fabric 2.5.14, 3.x) refuse such a server; is this a TLS "
              "proxy or a web server rather than the chaincode?");
         return false;
       }
       if (tls.alpn.empty() && result.http_version == 0) {
-        fail(Stage::tls,
-             ms,
-             "ALPN: none",
-             "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
+        fail(Stage::tls, ms, "ALPN: none", "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
              "grpc-go 1.67 and later (Fabric 2.5.14, 3.x) refuse a server without ALPN h2");
         return false;
       }
       if (!tls.alpn.empty() || result.http_version == 2) {
-        pass(Stage::tls,
-             ms,
+        pass(Stage::tls, ms,
              "TLS verified against root_cert for " + m_target.server_name + "; ALPN " + tls.alpn
-               + (m_target.client_auth ? "; client certificate presented" : ""));
+               + (call_offers_client_cert() ? "; client certificate presented" : ""));
         return true;
       }
     }
-    const std::string& why = result.curl_error;
-    auto has = [&why](const char* text) { return why.find(text) != std::string::npos; };
     std::string error;
     std::string hint;
     std::string detail = why;
@@ -327,13 +337,6 @@ private:
       error = "name mismatch: the server's certificate is for " + names_of_leaf(tls) + ", not " + m_target.server_name;
       hint = "issue the server certificate with a subject alternative name for " + m_target.server_name
              + " (Go ignores the CN), or point address at one of its names";
-    } else if (has("alert certificate required") || (has("alert handshake failure") && !m_target.client_auth)) {
-      error = "the server requires a client certificate, and connection.json offers none";
-      hint = "set client_auth_required to true with client_cert and client_key issued by the CA the server trusts";
-    } else if (has("alert unknown ca") || has("alert bad certificate") || has("alert certificate unknown")
-               || has("alert decrypt error") || (has("alert handshake failure") && m_target.client_auth)) {
-      error = "the server rejected the client certificate";
-      hint = "the server's client CA (e.g. --chaincode-tls-client-cacert-file) must have issued client_cert";
     } else if (has("wrong version number") || has("packet length too long") || has("unexpected eof")
                || has("record layer failure") || result.curl_code == CURLE_SSL_CONNECT_ERROR) {
       const Protocol other = second_look(endpoint);

@@ -89,9 +89,11 @@ function makeTempLikeGo(dir, pattern) {
 }
 
 class Peer {
+  // netns: a harness/netns.js namespace to run the builder in (the peer's network).
   constructor({ binDir = BIN_DIR, name = 'ccaas-builder', env = {}, propagate = DEFAULT_PROPAGATE,
-                fileSystemPath = tempDir('ccaas-peer-'), tmpdir = tempDir('ccaas-tmp-') } = {}) {
+                fileSystemPath = tempDir('ccaas-peer-'), tmpdir = tempDir('ccaas-tmp-'), netns = null } = {}) {
     this.binDir = binDir;
+    this.netns = netns;
     this.name = name;
     this.propagate = propagate;
     this.fileSystemPath = fileSystemPath;
@@ -121,7 +123,9 @@ class Peer {
   // peer (captured here only to assert that it stays empty).
   exec(step, args, { timeout = 20000 } = {}) {
     const started = process.hrtime.bigint();
-    const r = spawnSync(path.join(this.binDir, step), args, {
+    const program = path.join(this.binDir, step);
+    const [cmd, argv] = this.netns ? ['ip', this.netns.argv(program, args)] : [program, args];
+    const r = spawnSync(cmd, argv, {
       cwd: '/', env: this.builderEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout,
     });
     if (r.error) throw r.error;
