@@ -24,10 +24,10 @@ struct CallTarget {
 struct TlsObservation {
   bool handshake_done = false;
   double handshake_ms = 0;
-  std::string alpn;           // the protocol the server selected, "" when none
+  std::string alpn;                   // the protocol the server selected, "" when none
   bool client_cert_requested = false; // the server sent a CertificateRequest
-  long verify_error = 0;      // X509_V_OK when the chain verified
-  std::string verify_subject; // the certificate the chain check failed on
+  long verify_error = 0;              // X509_V_OK when the chain verified
+  std::string verify_subject;         // the certificate the chain check failed on
   std::string verify_issuer;
   bool have_leaf = false;
   std::string leaf_subject;

@@ -283,14 +283,20 @@ private:
     const bool refused_after_request =
       tls.handshake_done && tls.client_cert_requested && result.headers_ms < 0 && !result.timed_out;
     const bool alert_required = has("alert certificate required");
-    const bool alert_rejected = has("alert unknown ca") || has("alert bad certificate") || has("alert certificate unknown")
-                                || has("alert decrypt error");
+    const bool alert_rejected = has("alert unknown ca") || has("alert bad certificate")
+                                || has("alert certificate unknown") || has("alert decrypt error");
     if (alert_required || alert_rejected || refused_after_request) {
       if (call_offers_client_cert() && !alert_required) {
-        fail(Stage::tls, ms, why, "the server rejected the client certificate",
+        fail(Stage::tls,
+             ms,
+             why,
+             "the server rejected the client certificate",
              "the server's client CA (e.g. --chaincode-tls-client-cacert-file) must have issued client_cert");
       } else {
-        fail(Stage::tls, ms, why, "the server requires a client certificate, and connection.json offers none",
+        fail(Stage::tls,
+             ms,
+             why,
+             "the server requires a client certificate, and connection.json offers none",
              "set client_auth_required to true with client_cert and client_key issued by the CA the server trusts");
       }
       return false;
@@ -298,19 +304,25 @@ private:
     if (tls.handshake_done && result.curl_code != CURLE_PEER_FAILED_VERIFICATION
         && result.curl_code != CURLE_SSL_CONNECT_ERROR) {
       if (result.http_version == 1 || (!tls.alpn.empty() && tls.alpn != "h2")) {
-        fail(Stage::tls, ms, "ALPN: " + (tls.alpn.empty() ? std::string("none") : tls.alpn),
+        fail(Stage::tls,
+             ms,
+             "ALPN: " + (tls.alpn.empty() ? std::string("none") : tls.alpn),
              "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
              "gRPC needs HTTP/2: grpc-go 1.67 and later (Fabric 2.5.14, 3.x) refuse such a server; is this a TLS "
              "proxy or a web server rather than the chaincode?");
         return false;
       }
       if (tls.alpn.empty() && result.http_version == 0) {
-        fail(Stage::tls, ms, "ALPN: none", "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
+        fail(Stage::tls,
+             ms,
+             "ALPN: none",
+             "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
              "grpc-go 1.67 and later (Fabric 2.5.14, 3.x) refuse a server without ALPN h2");
         return false;
       }
       if (!tls.alpn.empty() || result.http_version == 2) {
-        pass(Stage::tls, ms,
+        pass(Stage::tls,
+             ms,
              "TLS verified against root_cert for " + m_target.server_name + "; ALPN " + tls.alpn
                + (call_offers_client_cert() ? "; client certificate presented" : ""));
         return true;

@@ -1,19 +1,24 @@
 'use strict';
-// bin/demo: installs the packages in fixtures/packages through the peer-style harness and shows
-// what an operator sees in the peer log, and what the peer then reads at launch.
+// bin/demo: installs the packages in fixtures/packages through the peer-style harness, starts
+// real chaincode servers (fabric-shim) for them, and shows what an operator sees: the peer's
+// log lines, what the peer reads at launch, and the probe's diagnosis, green and broken. The
+// peer, the servers and their names live in a network namespace made for the demo.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { Peer, makePackageFromFixture, tempDir } = require('./peer');
 const { Pki } = require('./certs');
+const { Netns, available } = require('./netns');
+const servers = require('./servers');
 
 const top = path.resolve(__dirname, '../../..');
 const fixtures = path.join(top, 'fixtures', 'packages');
 const say = (text = '') => process.stdout.write(`${text}\n`);
+const SERVICE = 'peer0org1-asset-transfer.org1.svc.cluster.local';
 
-function peerLog(result) {
+function peerLog(steps) {
   // session.go logs each stderr line at INFO, with the builder's name and the command
-  for (const step of result.steps) {
+  for (const step of steps) {
     for (const line of step.lines) {
       say(`    INFO [chaincode.externalbuilder.ccaas-builder] waitForExit -> ${line} command=${step.step}`);
     }
@@ -25,47 +30,98 @@ function describe(info) {
   return `address=${info.address} dial_timeout=${Number(info.dialTimeout) / 1e9}s ${tls}`;
 }
 
-function main() {
-  const pki = new Pki();
-  pki.makeCa('ca', 'org1 chaincode CA');
-  const client = pki.issue('ca', 'peer0-org1-client', { clientAuth: true });
-  const ca = pki.read('ca');
-
-  // The peer's environment: the per-peer values that the packages' templates use.
-  const config = { peername: 'peer0org1', cc_root_cert: ca.cert, cc_client_cert: client.cert, cc_client_key: client.key };
-  const peer = new Peer({ env: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: JSON.stringify(config) } });
-  say(`peer: propagateEnvironment [${peer.propagate.join(', ')}]; builder ${peer.binDir}`);
-  say('peer: CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG={"peername":"peer0org1","cc_root_cert":"<PEM>",...}');
-
-  const installed = [];
-  for (const scenario of ['asset-transfer', 'asset-transfer-mtls', 'docs-example']) {
-    const pkg = makePackageFromFixture(path.join(fixtures, scenario), { dir: tempDir('ccaas-demo-') });
-    say();
-    say(`== ${scenario}: peer lifecycle chaincode install ${path.basename(pkg.file)}`);
-    const result = peer.install(pkg);
-    peerLog(result);
-    if (result.ok) {
-      say(`  installed: package ID ${pkg.id}`);
-      say(`  at launch the peer reads ${path.relative(peer.fileSystemPath, peer.serverConnectionPath(pkg.id))}:`);
-      say(`    ${describe(peer.chaincodeServerInfo(pkg.id, { fabric3: true }))}`);
-      installed.push({ pkg, result });
-    } else {
-      const failed = result.steps[result.steps.length - 1];
-      say(`  Error: chaincode install failed with status: 500 - ... could not build chaincode: external builder failed: `
-        + `external builder '${peer.name}' failed: exit status ${failed.code}`);
-      say('  (the lines above are the whole diagnosis: one per problem, at install, not at the first invoke)');
-    }
-  }
-
-  // The run path: a release that lost its connection file.
-  const { pkg, result } = installed[0];
-  fs.rmSync(peer.serverConnectionPath(pkg.id));
+function install(peer, scenario) {
+  const pkg = makePackageFromFixture(path.join(fixtures, scenario), { dir: tempDir('ccaas-demo-') });
   say();
-  say(`== ${pkg.label}: the release connection file is gone, so the peer calls run instead of dialling`);
-  const run = peer.exec('run', [path.join(result.durable, 'bld'), peer.runMetadataDir(pkg.id)]);
-  peerLog({ steps: [run] });
-  say(`  run exited ${run.code} after ${run.ms.toFixed(0)} ms (the peer would otherwise wait chaincode.startuptimeout, 300s)`);
-  say(`  the next launch reads: ${describe(peer.chaincodeServerInfo(pkg.id))}`);
+  say(`== ${scenario}: peer lifecycle chaincode install ${path.basename(pkg.file)}`);
+  const result = peer.install(pkg);
+  peerLog(result.steps);
+  if (result.ok) {
+    say(`  installed: package ID ${pkg.id}`);
+    say(`  at launch the peer reads ${path.relative(peer.fileSystemPath, peer.serverConnectionPath(pkg.id))}:`);
+    say(`    ${describe(peer.chaincodeServerInfo(pkg.id, { fabric3: true }))}`);
+  } else {
+    const failed = result.steps[result.steps.length - 1];
+    say('  Error: chaincode install failed with status: 500 - ... could not build chaincode: external builder failed: '
+      + `external builder '${peer.name}' failed: exit status ${failed.code}`);
+    say('  (the lines above are the whole diagnosis: one per problem, at install, not at the first invoke)');
+  }
+  return { pkg, result };
+}
+
+// What an operator runs with kubectl exec in the peer's pod.
+function check(ns, peer, target, extra = []) {
+  say(`  $ kubectl exec peer0 -- /opt/hyperledger/ccaas-builder/bin/run --check ${target}${extra.length ? ` ${extra.join(' ')}` : ''}`);
+  const r = ns.exec(path.join(peer.binDir, 'run'), ['--check', target, ...extra], { env: peer.builderEnv() });
+  for (const line of r.stderr.trim().split('\n')) say(`    ${line}`);
+  say(`  exit ${r.code}`);
+}
+
+async function main() {
+  const unavailable = available() ?? servers.commandsAvailable();
+  if (unavailable) {
+    say(`bin/demo needs root, iproute2, iptables, nghttp2-server and the npm packages (bin/setup): ${unavailable}`);
+    process.exitCode = 1;
+    return;
+  }
+  const ns = new Netns({ hosts: { [SERVICE]: '127.0.0.1', 'asset-transfer.org1.example.com': '127.0.0.1' } });
+  try {
+    const pki = new Pki();
+    const ca = pki.makeCa('ca', 'org1 chaincode CA');
+    const serverCert = pki.issue('ca', 'server', { cn: 'asset-transfer', sans: [`DNS:${SERVICE}`, 'DNS:asset-transfer.org1.example.com'] });
+    pki.makeCa('client-ca', 'org1 peer client CA');
+    const client = pki.issue('client-ca', 'peer0-org1-client', { clientAuth: true });
+
+    // The peer's environment: the per-peer values that the packages' templates use.
+    const config = { peername: 'peer0org1', cc_root_cert: ca.cert, cc_client_cert: client.cert, cc_client_key: client.key };
+    const peer = new Peer({ netns: ns, env: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: JSON.stringify(config), CCAAS_BUILDER_PROBE: 'warn' } });
+    say(`peer: builder ${peer.binDir}, propagateEnvironment [${peer.propagate.join(', ')}]`);
+    say('peer: CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG={"peername":"peer0org1","cc_root_cert":"<PEM>",...}');
+    say(`peer: ${SERVICE} resolves to 127.0.0.1 in the demo's network namespace`);
+
+    // 1. Install before the chaincode server runs: the probe warns, the install succeeds.
+    const plain = install(peer, 'asset-transfer');
+
+    // 2. Start the chaincode server with the package ID, then check as an operator would.
+    say();
+    say(`== start the chaincode server: fabric-chaincode-node server --chaincode-address 127.0.0.1:9999 --chaincode-id ${plain.pkg.id}`);
+    let server = servers.startChaincode(ns, 9999, plain.pkg.id);
+    await ns.waitForPort(9999);
+    check(ns, peer, plain.pkg.file);
+
+    // 3. The classic five-minute timeout: the server runs with another chaincode ID.
+    say();
+    say('== the same server restarted with the chaincode ID of an older package');
+    server.kill('SIGKILL');
+    await new Promise((resolve) => server.once('exit', resolve));
+    server = servers.startChaincode(ns, 9999, `asset-transfer_1.0:${'0'.repeat(64)}`);
+    await ns.waitForPort(9999);
+    check(ns, peer, plain.result.durable);
+
+    // 4. Mutual TLS, with the PEMs templated from the peer's environment.
+    say();
+    say('== mutual TLS');
+    servers.startChaincode(ns, 9443, `asset-transfer-mtls_1.0:${'0'.repeat(64)}`, {
+      cert: serverCert.certFile, key: serverCert.keyFile, clientCa: pki.file('client-ca.crt'),
+    });
+    await ns.waitForPort(9443);
+    const mtls = install(peer, 'asset-transfer-mtls');
+    say('  (the server was started with a placeholder chaincode ID, so the probe says which one to use)');
+
+    // 5. The connection.json of Fabric's docs, as written there.
+    install(peer, 'docs-example');
+
+    // 6. The run path: a release that lost its connection file.
+    say();
+    say(`== ${mtls.pkg.label}: the release connection file is gone, so the peer calls run instead of dialling`);
+    fs.rmSync(peer.serverConnectionPath(mtls.pkg.id));
+    const run = peer.exec('run', [path.join(mtls.result.durable, 'bld'), peer.runMetadataDir(mtls.pkg.id)]);
+    peerLog([run]);
+    say(`  run exited ${run.code} after ${run.ms.toFixed(0)} ms (without it the peer waits chaincode.startuptimeout, 5m)`);
+    say(`  the next launch reads: ${describe(peer.chaincodeServerInfo(mtls.pkg.id))}`);
+  } finally {
+    await ns.close();
+  }
 }
 
 main();
