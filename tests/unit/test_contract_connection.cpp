@@ -215,3 +215,22 @@ TEST_CASE("rendering fills every string field and default dial timeouts never wr
   REQUIRE(missing_diags.errors.size() == 1);
   CHECK(missing_diags.errors[0].rfind(k_where + ": address: template {{.nope}} needs key \"nope\"", 0) == 0);
 }
+
+TEST_CASE("a redacted connection summarises certificates and hides keys")
+{
+  const auto ca = test_support::make_ca({"cc CA"});
+  const auto client = test_support::issue(ca, {"peer0 client"});
+  const json::Json doc = {{"address", "cc:1"},
+                          {"root_cert", ca.cert_pem},
+                          {"client_cert", client.cert_pem},
+                          {"client_key", client.key_pem},
+                          {"note", "-----BEGIN junk"}};
+  const std::string shown = contract::redacted(doc).dump();
+  CHECK(shown.find("BEGIN") == std::string::npos);
+  CHECK(shown.find("PRIVATE") == std::string::npos);
+  const json::Json out = contract::redacted(doc);
+  CHECK(out["client_key"] == "<private key, redacted>");
+  CHECK(out["root_cert"].get<std::string>().rfind("<1 certificate(s): CN=cc CA until ", 0) == 0);
+  CHECK(out["note"] == "<PEM, redacted: holds no CERTIFICATE block>");
+  CHECK(out["address"] == "cc:1");
+}
