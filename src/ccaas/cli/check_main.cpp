@@ -6,6 +6,7 @@
 #include "ccaas/probe/report.hpp"
 #include "ccaas/steps/check.hpp"
 #include "ccaas/steps/connection_file.hpp"
+#include "ccaas/util/fd.hpp"
 #include "ccaas/util/log.hpp"
 #include "ccaas/util/signals.hpp"
 
@@ -24,18 +25,6 @@ int usage(const std::string& problem)
 {
   log::error(problem + " (" + k_usage + ")");
   return k_exit_usage;
-}
-
-void write_stdout(const std::string& text)
-{
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      return;
-    }
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 } // namespace
@@ -96,7 +85,7 @@ int run_check(int argc, char** argv)
     out["kind"] = result.kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.kind);
     out["package_id"] = result.package_id ? nlohmann::json(*result.package_id) : nlohmann::json(nullptr);
     out["connection"] = result.connection ? nlohmann::json::parse(result.connection->dump()) : nlohmann::json(nullptr);
-    write_stdout(out.dump() + "\n");
+    write_fully(STDOUT_FILENO, out.dump() + "\n");
   } else {
     if (!result.kind.empty()) {
       log::info(input.path.string() + ": " + result.kind

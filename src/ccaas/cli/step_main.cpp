@@ -1,6 +1,7 @@
 #include "ccaas/cli/step_main.hpp"
 
 #include "ccaas/util/error.hpp"
+#include "ccaas/util/fd.hpp"
 #include "ccaas/util/log.hpp"
 #include "ccaas/version.hpp"
 
@@ -22,18 +23,6 @@ std::string join_names(const std::vector<const char*>& names)
     out += names[i];
   }
   return out;
-}
-
-void write_stdout(const std::string& text)
-{
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      return;
-    }
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 std::string help_text(const StepSpec& spec)
@@ -65,11 +54,12 @@ int run_step(const StepSpec& spec, int argc, char** argv)
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
 
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    write_stdout(help_text(spec));
+    write_fully(STDOUT_FILENO, help_text(spec));
     return k_exit_ok;
   }
   if (args.size() == 1 && args[0] == "--version") {
-    write_stdout(std::string("ccaas-builder ") + spec.name + " " + k_version + " (commit " + k_git_commit + ")\n");
+    write_fully(STDOUT_FILENO,
+                std::string("ccaas-builder ") + spec.name + " " + k_version + " (commit " + k_git_commit + ")\n");
     return k_exit_ok;
   }
   if (args.size() != spec.arg_names.size()) {

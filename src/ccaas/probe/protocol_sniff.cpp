@@ -1,6 +1,7 @@
 #include "ccaas/probe/protocol_sniff.hpp"
 
 #include "ccaas/probe/tcp_connect.hpp"
+#include "ccaas/util/fd.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -17,27 +18,6 @@ namespace ccaas::probe {
 
 namespace {
 
-class Socket
-{
-public:
-  explicit Socket(int fd)
-    : m_fd(fd)
-  {
-  }
-  ~Socket()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
-
 // Sends greeting, then reads until want bytes arrived, the peer closed, or the deadline.
 std::string exchange(const Endpoint& endpoint,
                      std::string_view greeting,
@@ -45,7 +25,7 @@ std::string exchange(const Endpoint& endpoint,
                      const Deadline& deadline,
                      const Cancel& cancel)
 {
-  Socket socket(connect_one(endpoint, deadline, cancel));
+  UniqueFd socket(connect_one(endpoint, deadline, cancel));
   if (socket.get() < 0) {
     return {};
   }
@@ -71,7 +51,7 @@ std::string exchange(const Endpoint& endpoint,
 // The server answers a TLS ClientHello with a handshake (or with an alert, which is TLS too).
 bool speaks_tls(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
 {
-  Socket socket(connect_one(endpoint, deadline, cancel));
+  UniqueFd socket(connect_one(endpoint, deadline, cancel));
   if (socket.get() < 0) {
     return false;
   }

@@ -1,6 +1,7 @@
 #include "ccaas/util/file.hpp"
 
 #include "ccaas/util/error.hpp"
+#include "ccaas/util/fd.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,33 +34,6 @@ std::string describe(const fs::path& path, std::string_view cause)
   throw Failure(describe(path, cause));
 }
 
-class Fd
-{
-public:
-  explicit Fd(int fd)
-    : m_fd(fd)
-  {
-  }
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  int release()
-  {
-    const int fd = m_fd;
-    m_fd = -1;
-    return fd;
-  }
-
-private:
-  int m_fd;
-};
-
 const char* kind_of(mode_t mode)
 {
   if (S_ISDIR(mode)) {
@@ -82,18 +56,8 @@ const char* kind_of(mode_t mode)
 
 void write_all(int fd, std::string_view content, const fs::path& path)
 {
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      fail_errno(path, "cannot write", errno);
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
+  if (const int err = write_fully(fd, content); err != 0) {
+    fail_errno(path, "cannot write", err);
   }
 }
 
@@ -125,7 +89,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
 
 void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
 {
-  Fd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (in.get() < 0) {
     fail_errno(from, "cannot open", errno);
   }
@@ -133,7 +97,7 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
   if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     throw Failure(describe(from, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
   }
-  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (out.get() < 0) {
     fail_errno(to, "cannot create", errno);
   }
@@ -203,7 +167,7 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
 std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
 {
   // O_NONBLOCK: opening a FIFO must not hang the peer's install.
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
     if (err == ELOOP) {
@@ -253,7 +217,7 @@ bool exists_nofollow(const fs::path& path)
 void write_atomic(const fs::path& target, std::string_view content, mode_t mode)
 {
   auto [temp, raw_fd] = create_temp_beside(target, mode);
-  Fd fd(raw_fd);
+  UniqueFd fd(raw_fd);
   try {
     write_all(fd.get(), content, temp);
     if (::close(fd.release()) != 0) {

@@ -1,5 +1,7 @@
 #include "ccaas/util/log.hpp"
 
+#include "ccaas/util/fd.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,19 +20,7 @@ void write_line(std::string_view level, std::string_view message)
 {
   std::string line = make_line(g_step, level, message);
   line += '\n';
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    const ssize_t n = ::write(STDERR_FILENO, data, left);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return; // nowhere left to report it
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  write_fully(STDERR_FILENO, line); // nowhere left to report a failure
 }
 
 } // namespace
