@@ -12,7 +12,11 @@ namespace {
 int run_main(const std::vector<std::string>& args)
 {
   ccaas::signals::install_termination_handlers();
-  return ccaas::steps::run({args[0], args[1], ccaas::steps::now_seconds(), ccaas::signals::termination_fd()});
+  return ccaas::steps::run({args[0],
+                            args[1],
+                            ccaas::steps::now_seconds(),
+                            ccaas::signals::termination_fd(),
+                            ccaas::config::default_dial_timeout_ns()});
 }
 
 } // namespace

@@ -111,3 +111,49 @@ test('--help and --version answer on stdout with exit 0', () => {
   }
   assert.match(peer.exec('build', ['--help']).stdout, /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n  CCAAS_BUILDER_DIAL_TIMEOUT\n/);
 });
+
+test('run --check: a broken package fails at config, with every line, in text and in JSON', () => {
+  const { makePackage } = require('./harness/peer');
+  const pkg = makePackage({ label: 'bad_1.0', files: { 'connection.json': { address: 'cc', tls_required: 'true' } } });
+  const json = peer.exec('run', ['--check', pkg.file, '--json']);
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.ok, false);
+  assert.equal(report.failed_stage, 'config');
+  assert.equal(report.address, null);
+  assert.deepEqual(report.stages, []);
+  assert.match(report.error, /connection\.json: address: "cc" has no port: write cc:PORT; .*connection\.json: tls_required: expected a JSON boolean, found a string "true"/);
+  assert.equal(report.package_id, null, 'not known when the package cannot be read as the peer would');
+
+  const text = peer.exec('run', ['--check', pkg.file]);
+  assert.equal(text.code, 1);
+  assert.equal(text.stdout, '');
+  assert.match(text.lines[0], /^check: error: \S+\/src\/connection\.json: address: "cc" has no port: write cc:PORT$/);
+  assert.equal(text.lines[text.lines.length - 1], 'check: FAILED at config: the peer could not use this package (the lines above say why)');
+});
+
+test('run --check: a .tar.gz without a tar program, a path that is nothing, usage errors', () => {
+  const { makePackage } = require('./harness/peer');
+  const pkg = makePackage({ label: 'tarless_1.0', files: { 'connection.json': { address: '127.0.0.1:9' } } });
+  const noTar = new Peer({ env: { PATH: '/nonexistent' } });
+  const r = noTar.exec('run', ['--check', pkg.file]);
+  assert.equal(r.code, 1);
+  assert.equal(r.lines[0], `check: error: ${pkg.file}: cannot read the package: no tar program in PATH (pass the unpacked package directory instead)`);
+
+  const nothing = peer.exec('run', ['--check', '/nonexistent/pkg.tar.gz']);
+  assert.equal(nothing.code, 1);
+  assert.equal(nothing.lines[0], 'check: error: /nonexistent/pkg.tar.gz: not found');
+
+  const usage = [
+    [['--check'], 'check: error: PATH is missing (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
+    [['--check', 'a', 'b'], 'check: error: one PATH only (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
+    [['--check', 'a', '--ccid'], 'check: error: --ccid needs a value (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
+    [['--check', 'a', '--dial-timeout', '10'], 'check: error: --dial-timeout: "10" has no unit (write "10s" for seconds; units are ns, us, ms, s, m, h) (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
+    [['--check', 'a', '--verbose'], 'check: error: unknown option --verbose (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
+  ];
+  for (const [args, line] of usage) {
+    const u = peer.exec('run', args);
+    assert.equal(u.code, 2, args.join(' '));
+    assert.deepEqual(u.lines, [line]);
+  }
+});

@@ -160,6 +160,18 @@ describe('probe', { skip }, () => {
     assert.ok(report.stages[1].ms >= 500 && report.stages[1].ms < 800, `${report.stages[1].ms} ms`);
   });
 
+  test('CCAAS_BUILDER_DIAL_TIMEOUT bounds the probe of a durable build whose connection has no dial_timeout', () => {
+    const durable = path.join(tempDir('ccaas-builds-'), `probe_1.0-${'1'.repeat(64)}`);
+    writeTree(durable, { 'build-info.json': { builder_name: 'ccaas_builder' }, 'bld/connection.json': { address: `127.0.0.1:${PORT.blackhole}` } });
+    const env = { PATH: process.env.PATH, CCAAS_BUILDER_DIAL_TIMEOUT: '500ms' };
+    const r = ns.exec(path.join(BIN_DIR, 'run'), ['--check', durable, '--json'], { env });
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.kind, 'durable build');
+    assert.equal(report.ccid_expected, CCID, 'the expected chaincode ID comes from the directory name');
+    assert.equal(report.error, `no answer from port ${PORT.blackhole} within the dial timeout (500ms): packets are dropped`);
+    assert.match(r.stderr, /release\/chaincode\/server\/connection\.json: missing: the peer would call run, which restores it/);
+  });
+
   test('names that do not resolve, and a DNS server failure', () => {
     const nx = check({ address: `nosuch.test:${PORT.plain}` });
     assert.equal(nx.code, 1);

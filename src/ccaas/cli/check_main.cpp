@@ -6,6 +6,7 @@
 #include "ccaas/probe/report.hpp"
 #include "ccaas/steps/check.hpp"
 #include "ccaas/steps/connection_file.hpp"
+#include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/log.hpp"
 #include "ccaas/util/signals.hpp"
@@ -70,10 +71,13 @@ int run_check(int argc, char** argv)
   signals::install_termination_handlers();
   input.builder_config = config::get(config::k_builder_config);
   input.default_dial_timeout = config::get(config::k_dial_timeout);
+  try {
+    input.default_dial_timeout_ns = config::default_dial_timeout_ns();
+  } catch (const Failure& e) {
+    return usage(e.what());
+  }
   input.now = steps::now_seconds();
   input.cancel_fd = signals::termination_fd();
-  // CCAAS_BUILDER_DIAL_TIMEOUT reaches the probe through build, which writes it into a
-  // connection that has no dial_timeout of its own.
 
   const steps::CheckResult result = steps::check(input);
   const probe::ProbeReport& report = result.report;

@@ -1,5 +1,6 @@
 #include "ccaas/config/env.hpp"
 
+#include "ccaas/contract/duration.hpp"
 #include "ccaas/util/error.hpp"
 
 #include <cstdlib>
@@ -16,6 +17,19 @@ std::optional<std::string> get(const EnvVar& var)
     return std::nullopt;
   }
   return std::string(value);
+}
+
+std::optional<std::int64_t> default_dial_timeout_ns()
+{
+  const auto value = get(k_dial_timeout);
+  if (!value) {
+    return std::nullopt;
+  }
+  const contract::DurationResult parsed = contract::parse_go_duration(*value);
+  if (!parsed.nanos || *parsed.nanos < contract::k_nanos_per_ms) {
+    throw Failure(std::string(k_dial_timeout.name) + ": " + (parsed.nanos ? "must be at least 1ms" : parsed.error));
+  }
+  return parsed.nanos;
 }
 
 ProbePolicy probe_policy()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,10 @@ enum class ProbePolicy { off, warn, require };
 
 // CCAAS_BUILDER_PROBE; throws Failure naming the variable for any other value.
 ProbePolicy probe_policy();
+
+// CCAAS_BUILDER_DIAL_TIMEOUT in nanoseconds, for a connection that sets no dial_timeout; empty
+// when unset. Throws Failure naming the variable when it is not a Go duration of at least 1ms.
+std::optional<std::int64_t> default_dial_timeout_ns();
 
 // The variable's value; empty optional when it is unset or set to "".
 std::optional<std::string> get(const EnvVar& var);

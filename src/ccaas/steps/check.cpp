@@ -130,8 +130,14 @@ CheckResult check(const CheckInput& input)
   }
   result.connection = contract::redacted(loaded->connection.doc);
   std::optional<std::string> expected = input.ccid ? input.ccid : result.package_id;
-  result.report = probe::run_probe(probe::target_for(loaded->connection, expected, input.dial_timeout),
-                                   probe::Cancel{input.cancel_fd});
+  // --dial-timeout first; then CCAAS_BUILDER_DIAL_TIMEOUT for a connection that sets none (a
+  // durable build made without it); then the connection's own, or the peer's default.
+  std::optional<std::int64_t> dial_timeout = input.dial_timeout;
+  if (!dial_timeout && !loaded->connection.dial_timeout) {
+    dial_timeout = input.default_dial_timeout_ns;
+  }
+  result.report =
+    probe::run_probe(probe::target_for(loaded->connection, expected, dial_timeout), probe::Cancel{input.cancel_fd});
   return result;
 }
 

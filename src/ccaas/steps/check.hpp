@@ -15,10 +15,11 @@ struct CheckInput {
   // directory (metadata.json plus code.tar.gz or its contents), or a peer's durable build
   // directory (.../externalbuilder/builds/<id>).
   std::filesystem::path path;
-  std::optional<std::string> ccid;                 // --ccid: overrides the expected chaincode ID
-  std::optional<std::int64_t> dial_timeout;        // --dial-timeout, nanoseconds
-  std::optional<std::string> builder_config;       // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
-  std::optional<std::string> default_dial_timeout; // CCAAS_BUILDER_DIAL_TIMEOUT
+  std::optional<std::string> ccid;                     // --ccid: overrides the expected chaincode ID
+  std::optional<std::int64_t> dial_timeout;            // --dial-timeout, nanoseconds
+  std::optional<std::string> builder_config;           // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
+  std::optional<std::string> default_dial_timeout;     // CCAAS_BUILDER_DIAL_TIMEOUT, as build takes it
+  std::optional<std::int64_t> default_dial_timeout_ns; // the same, parsed
   std::int64_t now = 0;
   int cancel_fd = -1;
 };

@@ -43,8 +43,10 @@ int run(const RunInput& input)
                  + " is not in a peer's durable build directory (no ../build-info.json): "
                    "wrote nothing");
   }
-  const probe::ProbeReport report =
-    probe::run_probe(probe::target_for(loaded.connection, chaincode.chaincode_id), probe::Cancel{input.cancel_fd});
+  // CCAAS_BUILDER_DIAL_TIMEOUT bounds the probe when the connection sets no dial_timeout.
+  const auto dial_timeout = loaded.connection.dial_timeout ? std::nullopt : input.default_dial_timeout;
+  const probe::ProbeReport report = probe::run_probe(
+    probe::target_for(loaded.connection, chaincode.chaincode_id, dial_timeout), probe::Cancel{input.cancel_fd});
   if (report.cancelled || signals::termination_requested()) {
     log::info("terminated during the probe of " + report.address);
     return cli::k_exit_terminated;

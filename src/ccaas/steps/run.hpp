@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 namespace ccaas::steps {
 
@@ -9,7 +10,8 @@ struct RunInput {
   std::filesystem::path build_dir;        // BUILD_OUTPUT_DIR: the durable builds/<id>/bld
   std::filesystem::path run_metadata_dir; // RUN_METADATA_DIR: holds chaincode.json
   std::int64_t now = 0;
-  int cancel_fd = -1; // readable when the peer's SIGTERM arrived
+  int cancel_fd = -1;                               // readable when the peer's SIGTERM arrived
+  std::optional<std::int64_t> default_dial_timeout; // CCAAS_BUILDER_DIAL_TIMEOUT, nanoseconds
 };
 
 // The peer calls run only when the durable release directory has no
