@@ -1,9 +1,10 @@
 #include "ccaas/cli/step_main.hpp"
 
+#include "ccaas/cli/version.hpp"
+
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/log.hpp"
-#include "ccaas/version.hpp"
 
 #include <unistd.h>
 
@@ -58,8 +59,7 @@ int run_step(const StepSpec& spec, int argc, char** argv)
     return k_exit_ok;
   }
   if (args.size() == 1 && args[0] == "--version") {
-    write_fully(STDOUT_FILENO,
-                std::string("ccaas-builder ") + spec.name + " " + k_version + " (commit " + k_git_commit + ")\n");
+    write_fully(STDOUT_FILENO, version_text(spec.name));
     return k_exit_ok;
   }
   if (args.size() != spec.arg_names.size()) {
