@@ -107,7 +107,7 @@ test('--help and --version answer on stdout with exit 0', () => {
     assert.match(help.stdout, /exit codes: 0 success; 1 failure/);
     const version = peer.exec(step, ['--version']);
     assert.equal(version.code, 0);
-    assert.match(version.stdout, new RegExp(`^ccaas-builder ${step} \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]+|unknown)\\)\\n$`));
+    assert.match(version.stdout, new RegExp(`^ccaas-builder ${step} \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]+(-dirty)?|unknown)\\)\\nbuilt with libcurl `));
   }
   assert.match(peer.exec('build', ['--help']).stdout, /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n  CCAAS_BUILDER_DIAL_TIMEOUT\n/);
 });
