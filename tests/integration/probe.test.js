@@ -188,6 +188,11 @@ describe('probe', { skip }, () => {
     assert.match(fail.report.error, /^the DNS server gave no usable answer for broken\.test \(/);
     assert.match(fail.report.hint, /CoreDNS/);
 
+    const empty = check({ address: `empty.test:${PORT.plain}` });
+    assert.equal(empty.report.failed_stage, 'dns');
+    assert.equal(empty.report.error, 'empty.test exists but has no address (no A or AAAA record)');
+    assert.match(empty.report.hint, /headless Service without ready pods/);
+
     const viaDns = check({ address: `dns-only.test:${PORT.plain}` });
     assert.equal(viaDns.code, 0, viaDns.stderr);
     assert.equal(viaDns.report.stages[0].detail, 'dns-only.test resolves to 127.0.0.1');
