@@ -9,8 +9,12 @@ namespace ccaas::contract {
 ChaincodeJson read_chaincode_json(const std::filesystem::path& run_metadata_dir)
 {
   const std::filesystem::path path = run_metadata_dir / k_chaincode_json_file;
-  const std::string where = path.string();
-  const json::Json doc = json::parse_object(file::read_regular_file(path), where);
+  return parse_chaincode_json(file::read_regular_file(path), path.string());
+}
+
+ChaincodeJson parse_chaincode_json(std::string_view text, const std::string& where)
+{
+  const json::Json doc = json::parse_object(text, where);
   auto field = [&](const char* key) -> std::string {
     const auto it = doc.find(key);
     if (it == doc.end() || it->is_null()) {

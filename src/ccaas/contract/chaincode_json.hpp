@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace ccaas::contract {
 
@@ -22,5 +23,6 @@ inline constexpr const char* k_chaincode_json_file = "chaincode.json";
 // Throws Failure naming the file and field. chaincode_id must be a non-empty string; the other
 // keys must be strings when present.
 ChaincodeJson read_chaincode_json(const std::filesystem::path& run_metadata_dir);
+ChaincodeJson parse_chaincode_json(std::string_view text, const std::string& where);
 
 } // namespace ccaas::contract

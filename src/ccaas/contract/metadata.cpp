@@ -22,11 +22,16 @@ std::string optional_string(const json::Json& doc, const char* key, const std::s
 
 } // namespace
 
+Metadata parse_metadata(std::string_view text, const std::string& where)
+{
+  const json::Json doc = json::parse_object(text, where);
+  return Metadata{optional_string(doc, "type", where), optional_string(doc, "label", where)};
+}
+
 Metadata read_metadata(const std::filesystem::path& metadata_dir)
 {
   const std::filesystem::path path = metadata_dir / k_metadata_file;
-  const json::Json doc = json::parse_object(file::read_regular_file(path), path.string());
-  return Metadata{optional_string(doc, "type", path.string()), optional_string(doc, "label", path.string())};
+  return parse_metadata(file::read_regular_file(path), path.string());
 }
 
 bool is_ccaas_type(const std::string& type)

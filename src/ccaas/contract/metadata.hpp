@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace ccaas::contract {
 
@@ -13,6 +14,9 @@ struct Metadata {
 };
 
 inline constexpr const char* k_metadata_file = "metadata.json";
+
+// Parses metadata.json's text; where names it in errors.
+Metadata parse_metadata(std::string_view text, const std::string& where);
 
 // Throws Failure naming the file and field when the file is missing, not a JSON object, or
 // has a type or label that is not a string.

@@ -85,6 +85,9 @@ Json parse_object(std::string_view text, const std::string& where)
     throw Failure(where + ": key \"" + e.key() + "\" appears twice in one object: keep one");
   } catch (const TooDeep&) {
     throw Failure(where + ": JSON nested deeper than " + std::to_string(k_max_depth) + " levels");
+  } catch (const Json::out_of_range&) {
+    // nlohmann reports a number beyond double's range this way, "number overflow parsing '...'"
+    throw Failure(where + ": not valid JSON: a number is out of range");
   } catch (const Json::parse_error& e) {
     std::string message = where + ": not valid JSON: " + clean_parse_message(e.what());
     if (message.find("control character") != std::string::npos) {
