@@ -7,10 +7,10 @@
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/steps/release.hpp"
 #include "ccaas/tls/sha256.hpp"
-#include "ccaas/util/archive.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/log.hpp"
+#include "ccaas/util/targz.hpp"
 #include "ccaas/util/temp_dir.hpp"
 
 #include <sys/stat.h>
@@ -67,7 +67,7 @@ Located locate(const CheckInput& input, const fs::path& work)
     file::extract_tar_gz(path, unpacked, {contract::k_metadata_file, "code.tar.gz"});
     const fs::path src = work / "src";
     file::make_dirs(src, 0700);
-    file::extract_tar_gz(unpacked / "code.tar.gz", src);
+    file::extract_tar_gz(unpacked / "code.tar.gz", src, {}, path.string() + ": code.tar.gz");
     const contract::Metadata metadata = contract::read_metadata(unpacked);
     const std::string id = metadata.label + ":" + tls::sha256_file_hex(path);
     return {"package file", id, install_into(src, unpacked, work, input)};
@@ -78,7 +78,7 @@ Located locate(const CheckInput& input, const fs::path& work)
     if (file::exists_nofollow(path / "code.tar.gz")) {
       src = work / "src";
       file::make_dirs(src, 0700);
-      file::extract_tar_gz(path / "code.tar.gz", src);
+      file::extract_tar_gz(path / "code.tar.gz", src, {}, (path / "code.tar.gz").string());
     } else if (!file::exists_nofollow(path / contract::k_connection_file) && is_dir(path / "code")) {
       src = path / "code";
     }

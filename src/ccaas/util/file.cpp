@@ -82,7 +82,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
     const int err = errno;
     ::close(fd);
     ::unlink(pattern.c_str());
-    fail_errno(pattern, "cannot set mode", err);
+    fail_errno(target, "cannot set mode", err);
   }
   return {fs::path(pattern), fd};
 }
@@ -219,9 +219,10 @@ void write_atomic(const fs::path& target, std::string_view content, mode_t mode)
   auto [temp, raw_fd] = create_temp_beside(target, mode);
   UniqueFd fd(raw_fd);
   try {
-    write_all(fd.get(), content, temp);
+    // Errors name the target, the file the operator knows; the temporary is removed below.
+    write_all(fd.get(), content, target);
     if (::close(fd.release()) != 0) {
-      fail_errno(temp, "cannot write", errno);
+      fail_errno(target, "cannot write", errno);
     }
     if (::rename(temp.c_str(), target.c_str()) != 0) {
       fail_errno(target, "cannot replace", errno);

@@ -41,7 +41,8 @@ function writeTree(root, files) {
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(root, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    const bytes = typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content, null, 2);
+    fs.writeFileSync(p, bytes);
   }
 }
 
