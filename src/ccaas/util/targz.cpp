@@ -27,7 +27,9 @@ using Block = std::array<char, k_block>;
 class GzReader
 {
 public:
-  GzReader(const fs::path& path, std::string shown) : m_shown(std::move(shown)), m_file(gzopen(path.c_str(), "rb"))
+  GzReader(const fs::path& path, std::string shown)
+    : m_shown(std::move(shown))
+    , m_file(gzopen(path.c_str(), "rb"))
   {
     if (m_file == nullptr) {
       throw Failure(m_shown + ": cannot open: " + std::strerror(errno));
@@ -150,27 +152,33 @@ std::string pax_path(std::string_view records)
 const char* kind_of(char type)
 {
   switch (type) {
-  case '1':
-    return "a hard link";
-  case '2':
-    return "a symlink";
-  case '3':
-  case '4':
-    return "a device";
-  case '6':
-    return "a FIFO";
-  default:
-    return "not a regular file or directory";
+    case '1':
+      return "a hard link";
+    case '2':
+      return "a symlink";
+    case '3':
+    case '4':
+      return "a device";
+    case '6':
+      return "a FIFO";
+    default:
+      return "not a regular file or directory";
   }
 }
 
 class Extractor
 {
 public:
-  Extractor(const fs::path& archive, const fs::path& into, const std::vector<std::string>& only,
-            const std::string& shown, const ExtractLimits& limits)
-    : m_shown(shown.empty() ? archive.string() : shown), m_into(into), m_only(only), m_limits(limits),
-      m_reader(archive, m_shown)
+  Extractor(const fs::path& archive,
+            const fs::path& into,
+            const std::vector<std::string>& only,
+            const std::string& shown,
+            const ExtractLimits& limits)
+    : m_shown(shown.empty() ? archive.string() : shown)
+    , m_into(into)
+    , m_only(only)
+    , m_limits(limits)
+    , m_reader(archive, m_shown)
   {
   }
 
@@ -315,7 +323,8 @@ private:
     make_dirs(target.parent_path(), 0755);
     std::uint64_t mode = 0644;
     parse_octal(header, 100, 8, mode);
-    UniqueFd out(::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+    UniqueFd out(::open(target.c_str(),
+                        O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
                         static_cast<mode_t>((mode & 0755) | 0600)));
     if (out.get() < 0) {
       fail(name, std::string("cannot create it: ") + std::strerror(errno));
@@ -355,8 +364,11 @@ private:
 
 } // namespace
 
-void extract_tar_gz(const fs::path& archive, const fs::path& into, const std::vector<std::string>& only,
-                    const std::string& shown, const ExtractLimits& limits)
+void extract_tar_gz(const fs::path& archive,
+                    const fs::path& into,
+                    const std::vector<std::string>& only,
+                    const std::string& shown,
+                    const ExtractLimits& limits)
 {
   try {
     Extractor(archive, into, only, shown, limits).run();

@@ -7,8 +7,7 @@
 
 namespace ccaas::file {
 
-struct ExtractLimits
-{
+struct ExtractLimits {
   std::uint64_t max_member = 64ull << 20; // bytes in one file
   std::uint64_t max_total = 256ull << 20; // bytes in all files
   std::size_t max_entries = 100'000;
@@ -21,8 +20,10 @@ struct ExtractLimits
 // those top-level names are extracted (the others are skipped, as the peer skips them).
 // Reads the archive itself (zlib and the tar format): no tar program is needed.
 // Messages name the archive as shown (an inner archive: "pkg.tar.gz: code.tar.gz"), or its path.
-void extract_tar_gz(const std::filesystem::path& archive, const std::filesystem::path& into,
-                    const std::vector<std::string>& only = {}, const std::string& shown = {},
+void extract_tar_gz(const std::filesystem::path& archive,
+                    const std::filesystem::path& into,
+                    const std::vector<std::string>& only = {},
+                    const std::string& shown = {},
                     const ExtractLimits& limits = {});
 
 } // namespace ccaas::file
