@@ -42,10 +42,18 @@ test('SIGKILL at random points: connection.json is absent or whole, never partia
   let whole = 0;
   let absent = 0;
   const trials = 300;
+  // Kill points spread over how long each step takes here (a sanitizer build is far slower).
+  const timed = scratch(connection);
+  const duration = {};
+  for (const [step, args] of [['build', [timed.src, timed.meta, timed.bld]], ['release', [timed.bld, timed.rel]]]) {
+    const t0 = process.hrtime.bigint();
+    assert.equal(spawnSync(path.join(peer.binDir, step), args, { env: peer.builderEnv() }).status, 0);
+    duration[step] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
   for (let i = 0; i < trials; i++) {
     const s = scratch(connection);
-    const killAfterUs = Math.floor(Math.random() * 8000);
     const step = i % 2 === 0 ? 'build' : 'release';
+    const killAfterUs = Math.floor(Math.random() * 1.3 * duration[step]);
     if (step === 'release') spawnSync(path.join(peer.binDir, 'build'), [s.src, s.meta, s.bld], { env: peer.builderEnv() });
     const child = spawn(path.join(peer.binDir, step), step === 'build' ? [s.src, s.meta, s.bld] : [s.bld, s.rel], { env: peer.builderEnv(), stdio: 'ignore' });
     const started = process.hrtime.bigint();
