@@ -268,7 +268,8 @@ json::Json redacted(const json::Json& doc)
 std::optional<Connection> validate_connection(json::Json doc,
                                               const std::string& where,
                                               std::int64_t now,
-                                              Diagnostics& diags)
+                                              Diagnostics& diags,
+                                              KeyCheck key_check)
 {
   const std::size_t errors_before = diags.errors.size();
   Checker check(doc, where, diags);
@@ -315,9 +316,10 @@ std::optional<Connection> validate_connection(json::Json doc,
       if (conn.client_key.empty()) {
         check.error("client_key",
                     "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
-      } else if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert);
-                 !problem.empty()) {
-        check.error("client_key", problem);
+      } else if (key_check == KeyCheck::pair) {
+        if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert); !problem.empty()) {
+          check.error("client_key", problem);
+        }
       }
     }
     if (!conn.domain.empty() && !conn.client_auth_required) {

@@ -49,6 +49,11 @@ void apply_default_dial_timeout(json::Json& doc,
                                 const std::optional<std::string>& default_dial_timeout,
                                 Diagnostics& diags);
 
+// How much of the TLS material to check. Pairing the private key with its certificate costs
+// OpenSSL 3's key decoders (about 1 ms and 2 MB): build does it; release and run read build's
+// output, whose pairing cannot have changed, and check the rest (a certificate may have expired).
+enum class KeyCheck { pair, skip };
+
 // Checks everything the peer will later need, the way the peer will read it, and more: host:port
 // syntax, Go durations, JSON booleans, PEM that parses, a key that matches its certificate,
 // certificates in their validity period at `now` (seconds since the epoch). Returns the parsed
@@ -56,7 +61,8 @@ void apply_default_dial_timeout(json::Json& doc,
 std::optional<Connection> validate_connection(json::Json doc,
                                               const std::string& where,
                                               std::int64_t now,
-                                              Diagnostics& diags);
+                                              Diagnostics& diags,
+                                              KeyCheck key_check = KeyCheck::pair);
 
 // A copy of a connection.json safe to print: certificates summarised (subject, expiry), private
 // keys and any other PEM replaced.

@@ -13,7 +13,8 @@ struct LoadedConnection {
   contract::Connection connection;
 };
 
-// Reads and validates a rendered connection.json (BLD/connection.json). Reports every warning and
+// Reads and validates a rendered connection.json (BLD/connection.json), except the key pairing
+// build checked. Reports every warning and
 // error, one line each; throws ReportedFailure when there is an error. missing_hint completes
 // the message when the file does not exist.
 LoadedConnection load_rendered_connection(const std::filesystem::path& path,
