@@ -51,6 +51,7 @@ class Netns {
     const started = process.hrtime.bigint();
     const r = spawnSync('ip', this.argv(cmd, args), { encoding: 'utf8', ...opts });
     if (r.error) throw r.error;
+    if (/-----BEGIN|PRIVATE KEY/.test(`${r.stdout}${r.stderr}`)) throw new Error(`${cmd} printed PEM: ${r.stderr}`);
     return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 

@@ -130,6 +130,8 @@ class Peer {
       cwd: '/', env: this.builderEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout,
     });
     if (r.error) throw r.error;
+    // Whatever the test, no builder program ever prints key material.
+    if (/-----BEGIN|PRIVATE KEY/.test(r.stdout + r.stderr)) throw new Error(`${step} printed PEM: ${r.stderr}`);
     return {
       step, args, code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr,
       lines: r.stderr.split('\n').filter((l) => l !== ''),
