@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const YAML = require('yaml');
-const { BIN_DIR, makePackage, sanitizeCcidPath, tempDir, sh } = require('./harness/peer');
+const { BIN_DIR, makePackage, stageScratch, tempDir, sh } = require('./harness/peer');
 
 const top = path.resolve(__dirname, '../..');
 const packaging = path.join(top, 'packaging');
@@ -225,13 +225,8 @@ test('the release tarball: the same bytes twice, the files it promises, and it r
     'connection.json': fs.readFileSync(path.join(top, 'fixtures/packages/asset-transfer/code/connection.json'), 'utf8'),
     'META-INF/statedb/couchdb/indexes/indexOwner.json': fs.readFileSync(path.join(top, 'fixtures/packages/asset-transfer/code/META-INF/statedb/couchdb/indexes/indexOwner.json'), 'utf8'),
   })) });
-  const scratchName = `fabric-${sanitizeCcidPath(pkg.id)}7`;
+  const scratchName = stageScratch(pkg, path.join(root, 'tmp'));
   const scratch = path.join(root, 'tmp', scratchName);
-  for (const d of ['src', 'metadata', 'bld', 'release']) fs.mkdirSync(path.join(scratch, d), { recursive: true, mode: 0o700 });
-  const outer = tempDir('ccaas-outer-');
-  sh('tar', ['-xzf', pkg.file, '-C', outer]);
-  sh('tar', ['-xzf', path.join(outer, 'code.tar.gz'), '-C', path.join(scratch, 'src')]);
-  fs.copyFileSync(path.join(outer, 'metadata.json'), path.join(scratch, 'metadata/metadata.json'));
   const step = (name, ...dirs) => inRoot([`/opt/hyperledger/ccaas-builder/bin/${name}`, ...dirs.map((d) => `/tmp/${scratchName}/${d}`)]);
   assert.equal(step('detect', 'src', 'metadata').status, 0);
   assert.equal(step('build', 'src', 'metadata', 'bld').status, 0);

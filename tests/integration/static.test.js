@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { BIN_DIR, makePackage, packageIdOf, sanitizeCcidPath, tempDir, sh } = require('./harness/peer');
+const { BIN_DIR, makePackage, packageIdOf, sanitizeCcidPath, stageScratch, tempDir, sh } = require('./harness/peer');
 
 const STEPS = ['detect', 'build', 'release', 'run'];
 const expectStatic = process.env.CCAAS_BUILDER_EXPECT_STATIC !== '0';
@@ -51,13 +51,8 @@ test('detect, build, release and run work in an empty root with only /tmp', { sk
     'connection.json': { address: '{{.host}}:9', dial_timeout: '3s', owner: '{{.peername}}' },
     'META-INF/statedb/couchdb/indexes/i.json': '{"index":{"fields":["a"]}}',
   } });
-  const scratchName = `fabric-${sanitizeCcidPath(pkg.id)}42`;
+  const scratchName = stageScratch(pkg, path.join(root, 'tmp'));
   const scratch = path.join(root, 'tmp', scratchName);
-  for (const d of ['src', 'metadata', 'bld', 'release']) fs.mkdirSync(path.join(scratch, d), { recursive: true, mode: 0o700 });
-  const outer = tempDir('ccaas-outer-');
-  sh('tar', ['-xzf', pkg.file, '-C', outer]);
-  sh('tar', ['-xzf', path.join(outer, 'code.tar.gz'), '-C', path.join(scratch, 'src')]);
-  fs.copyFileSync(path.join(outer, 'metadata.json'), path.join(scratch, 'metadata/metadata.json'));
 
   const env = { PATH: '/builder/bin', TMPDIR: '/tmp', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0","host":"127.0.0.1"}', CCAAS_BUILDER_PROBE: 'off' };
   const inRoot = (step, ...dirs) => spawnSync(CHROOT, [root, `/builder/bin/${step}`, ...dirs.map((d) => `/tmp/${scratchName}/${d}`)],

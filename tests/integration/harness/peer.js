@@ -250,5 +250,20 @@ function makePackageFromFixture(dir, opts = {}) {
   return makePackage({ label, metadata, files: filesOf(path.join(dir, 'code')), ...opts });
 }
 
+// Lays a package out in <tmp>/fabric-<id><digits>/{src,metadata,bld,release} as the peer does,
+// for tests that run the steps somewhere the harness cannot (an empty root). Returns the name.
+function stageScratch(pkg, tmp) {
+  const name = `fabric-${sanitizeCcidPath(pkg.id)}${randomDigits()}`;
+  const scratch = path.join(tmp, name);
+  for (const d of ['src', 'metadata', 'bld', 'release']) fs.mkdirSync(path.join(scratch, d), { recursive: true, mode: 0o700 });
+  const outer = tempDir('ccaas-outer-');
+  sh('tar', ['-xzf', pkg.file, '-C', outer]);
+  sh('tar', ['-xzf', path.join(outer, 'code.tar.gz'), '-C', path.join(scratch, 'src')]);
+  fs.copyFileSync(path.join(outer, 'metadata.json'), path.join(scratch, 'metadata/metadata.json'));
+  fs.rmSync(outer, { recursive: true });
+  return name;
+}
+
 module.exports.filesOf = filesOf;
+module.exports.stageScratch = stageScratch;
 module.exports.makePackageFromFixture = makePackageFromFixture;
