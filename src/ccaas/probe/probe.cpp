@@ -5,6 +5,7 @@
 #include "ccaas/probe/grpc_call.hpp"
 #include "ccaas/probe/protocol_sniff.hpp"
 #include "ccaas/probe/register_message.hpp"
+#include "ccaas/probe/report.hpp"
 #include "ccaas/probe/resolve.hpp"
 #include "ccaas/probe/tcp_connect.hpp"
 
@@ -19,13 +20,6 @@ namespace ccaas::probe {
 namespace {
 
 constexpr std::int64_t k_min_response_budget = 2 * contract::k_nanos_per_second;
-
-std::string ms_text(double ms)
-{
-  char text[32];
-  std::snprintf(text, sizeof text, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
-  return text;
-}
 
 std::string join(const std::vector<std::string>& items, const char* separator = ", ")
 {

@@ -5,16 +5,12 @@
 
 namespace ccaas::probe {
 
-namespace {
-
 std::string ms_text(double ms)
 {
   char text[32];
   std::snprintf(text, sizeof text, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
   return text;
 }
-
-} // namespace
 
 std::vector<std::string> stage_lines(const ProbeReport& report)
 {

@@ -9,6 +9,9 @@
 
 namespace ccaas::probe {
 
+// "0.4 ms", "12 ms": one decimal below 10 ms.
+std::string ms_text(double ms);
+
 // One line a stage: "dns ok 1.2 ms: cc.example resolves to 10.0.0.7".
 std::vector<std::string> stage_lines(const ProbeReport& report);
 

@@ -41,7 +41,8 @@ std::size_t copy_meta_inf(const fs::path& source_dir, const fs::path& output_dir
 void build(const BuildInput& input)
 {
   const fs::path metadata_path = input.metadata_dir / contract::k_metadata_file;
-  const contract::Metadata metadata = contract::read_metadata(input.metadata_dir);
+  const std::string metadata_text = file::read_regular_file(metadata_path);
+  const contract::Metadata metadata = contract::parse_metadata(metadata_text, metadata_path.string());
   if (!contract::is_ccaas_type(metadata.type)) {
     throw Failure(metadata_path.string() + ": type: \"" + metadata.type
                   + "\" is not ccaas: this builder's detect does not claim such a package");
@@ -64,7 +65,7 @@ void build(const BuildInput& input)
   report(diags);
 
   const std::size_t indexes = copy_meta_inf(input.source_dir, input.output_dir);
-  file::write_atomic(input.output_dir / contract::k_metadata_file, file::read_regular_file(metadata_path), 0644);
+  file::write_atomic(input.output_dir / contract::k_metadata_file, metadata_text, 0644);
 
   LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
   const fs::path output_path = input.output_dir / contract::k_connection_file;

@@ -87,7 +87,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
   return {fs::path(pattern), fd};
 }
 
-void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
+void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode, std::vector<char>& buffer)
 {
   UniqueFd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (in.get() < 0) {
@@ -101,7 +101,6 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
   if (out.get() < 0) {
     fail_errno(to, "cannot create", errno);
   }
-  std::vector<char> buffer(64 * 1024);
   for (;;) {
     const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) {
@@ -120,7 +119,7 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode)
   }
 }
 
-std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int depth)
+std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int depth, std::vector<char>& buffer)
 {
   if (depth > k_max_depth) {
     throw Failure(describe(from, "is nested more than 64 directories deep"));
@@ -149,10 +148,10 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
       if (::mkdir(target.c_str(), 0755) != 0) {
         fail_errno(target, "cannot create directory", errno);
       }
-      files += copy_dir_contents(source, target, depth + 1);
+      files += copy_dir_contents(source, target, depth + 1, buffer);
     } else if (S_ISREG(st.st_mode)) {
       // Keep the permission bits, as the peer's own CopyDir does, but stay readable by the owner.
-      copy_file_contents(source, target, (st.st_mode & 0777) | 0600);
+      copy_file_contents(source, target, (st.st_mode & 0777) | 0600, buffer);
       ++files;
     } else {
       throw Failure(
@@ -266,7 +265,8 @@ std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target)
   const fs::path temp(pattern);
   try {
     ::chmod(temp.c_str(), 0755);
-    const std::size_t files = copy_dir_contents(source, temp, 0);
+    std::vector<char> buffer(64 * 1024); // one for the whole tree: a tree may hold thousands of files
+    const std::size_t files = copy_dir_contents(source, temp, 0, buffer);
     if (::rename(temp.c_str(), target.c_str()) != 0) {
       fail_errno(target, "cannot create", errno);
     }

@@ -334,7 +334,7 @@ private:
 
   void copy_data(const std::string& name, std::uint64_t size, int fd)
   {
-    std::vector<char> buffer(64 * 1024);
+    std::vector<char>& buffer = m_buffer;
     std::uint64_t left = size;
     while (left > 0) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
@@ -360,6 +360,7 @@ private:
   GzReader m_reader;
   std::size_t m_entries = 0;
   std::uint64_t m_total = 0;
+  std::vector<char> m_buffer = std::vector<char>(64 * 1024); // one for every member
 };
 
 } // namespace
