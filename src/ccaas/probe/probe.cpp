@@ -297,7 +297,8 @@ private:
     }
     if (tls.handshake_done && result.curl_code != CURLE_PEER_FAILED_VERIFICATION
         && result.curl_code != CURLE_SSL_CONNECT_ERROR) {
-      if (result.http_version == 1 || (!tls.alpn.empty() && tls.alpn != "h2")) {
+      // grpc-go settles on HTTP/2 by ALPN alone: anything else, or nothing, is a refusal.
+      if (result.http_version == 1 || (tls.alpn != "h2" && result.http_version != 2)) {
         fail(Stage::tls,
              ms,
              "ALPN: " + (tls.alpn.empty() ? std::string("none") : tls.alpn),
@@ -306,21 +307,11 @@ private:
              "proxy or a web server rather than the chaincode?");
         return false;
       }
-      if (tls.alpn.empty() && result.http_version == 0) {
-        fail(Stage::tls,
-             ms,
-             "ALPN: none",
-             "the server did not select HTTP/2 (ALPN h2) in the TLS handshake",
-             "grpc-go 1.67 and later (Fabric 2.5.14, 3.x) refuse a server without ALPN h2");
-        return false;
-      }
-      if (!tls.alpn.empty() || result.http_version == 2) {
-        pass(Stage::tls,
-             ms,
-             "TLS verified against root_cert for " + m_target.server_name + "; ALPN " + tls.alpn
-               + (call_offers_client_cert() ? "; client certificate presented" : ""));
-        return true;
-      }
+      pass(Stage::tls,
+           ms,
+           "TLS verified against root_cert for " + m_target.server_name + "; ALPN " + tls.alpn
+             + (call_offers_client_cert() ? "; client certificate presented" : ""));
+      return true;
     }
     std::string error;
     std::string hint;

@@ -33,17 +33,12 @@ bool is_dir(const fs::path& path)
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// detect, build and release as the peer runs them, into work/.
+// build and release as the peer runs them, into work/ (build refuses a type detect would not claim).
 fs::path install_into(const fs::path& source_dir,
                       const fs::path& metadata_dir,
                       const fs::path& work,
                       const CheckInput& input)
 {
-  const contract::Metadata metadata = contract::read_metadata(metadata_dir);
-  if (!contract::is_ccaas_type(metadata.type)) {
-    throw Failure((metadata_dir / contract::k_metadata_file).string() + ": type: \"" + metadata.type
-                  + "\" is not ccaas: this builder would not claim the package");
-  }
   const fs::path bld = work / "bld";
   const fs::path rel = work / "release";
   file::make_dirs(bld, 0700);
