@@ -40,7 +40,7 @@ describe('probe in release and run', { skip }, () => {
     const peer = peerIn({ CCAAS_BUILDER_PROBE: 'warn' });
     const result = peer.install(pkg);
     assert.equal(result.ok, true, result.release?.stderr);
-    assert.match(result.release.lines[0], new RegExp(`^release: probe of cc\\.org1\\.test:${PORT.server} ok in .*: dns, tcp, http2, grpc, ccid; the server registers as ${pkg.id.replace('.', '\\.')}, the chaincode ID the peer launches$`));
+    assert.match(result.release.lines[0], new RegExp(`^release: probe of cc\\.org1\\.test:${PORT.server} ok in .*: dns, tcp, http2, grpc, mtu, ccid; the server registers as ${pkg.id.replace('.', '\\.')}, the chaincode ID the peer launches$`));
   });
 
   test('warn: an unreachable server is one warning line and the install goes on', () => {
@@ -83,10 +83,10 @@ describe('probe in release and run', { skip }, () => {
     const r = peer.exec('run', [path.join(result.durable, 'bld'), runDir]);
     assert.equal(r.code, 1);
     assert.match(r.lines[0], /^run: the release step's connection file was missing; restored /);
-    assert.deepEqual(r.lines.slice(1, 6).map((l) => l.split(' ').slice(0, 4).join(' ')),
-      ['run: probe dns ok', 'run: probe tcp ok', 'run: probe http2 ok', 'run: probe grpc ok', 'run: probe ccid ok']);
-    assert.equal(r.lines[6], `run: chaincode ID expected ${pkg.id}, the server registered as ${pkg.id}`);
-    assert.match(r.lines[7], /^run: probe of cc\.org1\.test:7151 ok in /);
+    assert.deepEqual(r.lines.slice(1, 7).map((l) => l.split(' ').slice(0, 4).join(' ')),
+      ['run: probe dns ok', 'run: probe tcp ok', 'run: probe http2 ok', 'run: probe grpc ok', 'run: probe mtu ok', 'run: probe ccid ok']);
+    assert.equal(r.lines[7], `run: chaincode ID expected ${pkg.id}, the server registered as ${pkg.id}`);
+    assert.match(r.lines[8], /^run: probe of cc\.org1\.test:7151 ok in /);
     assert.ok(fs.existsSync(peer.serverConnectionPath(pkg.id)));
     assert.equal(peer.chaincodeServerInfo(pkg.id).address, `cc.org1.test:${PORT.server}`);
   });

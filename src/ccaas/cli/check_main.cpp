@@ -32,6 +32,7 @@ int usage(const std::string& problem)
 
 int run_check(int argc, char** argv)
 {
+  signals::ignore_broken_pipes();
   log::set_step("check");
   const std::vector<std::string> args(argv + 2, argv + argc);
   steps::CheckInput input;

@@ -5,6 +5,7 @@
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/log.hpp"
+#include "ccaas/util/signals.hpp"
 
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ std::string help_text(const StepSpec& spec)
 
 int run_step(const StepSpec& spec, int argc, char** argv)
 {
+  signals::ignore_broken_pipes();
   log::set_step(spec.name);
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
 

@@ -199,7 +199,9 @@ std::string Connection::summary() const
     text += ", TLS";
   }
   if (!domain.empty() && tls_required && client_auth_required) {
-    text += ", server name " + domain;
+    // Fabric 3.x verifies the server's certificate against domain; 2.x ignores it.
+    text +=
+      ", domain " + domain + " (the TLS server name of Fabric 3.x peers; Fabric 2.x peers use " + address.host + ")";
   }
   return text;
 }

@@ -18,12 +18,19 @@ constexpr std::size_t k_max_body = 64 * 1024;
 // After the first message, how long the server may take to end the stream before the probe
 // ends it itself (a chaincode server ends it at once when the request stream is empty).
 constexpr int k_stream_end_grace_ms = 1000;
+constexpr const char* k_padding_header = "x-ccaas-builder-probe-padding: ";
 
-struct CallState {
-  int fd;
-  Clock::time_point start;
-  CallResult result;
+template <auto Free>
+struct Deleter {
+  template <typename T>
+  void operator()(T* p) const
+  {
+    Free(p);
+  }
 };
+using EasyPtr = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
+using MultiPtr = std::unique_ptr<CURLM, Deleter<curl_multi_cleanup>>;
+using SlistPtr = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
 
 int g_observation_index = -1;
 
@@ -35,118 +42,21 @@ std::string lowercase(std::string text)
   return text;
 }
 
-std::string trim(std::string text)
+std::string trim(const std::string& text)
 {
   const auto first = text.find_first_not_of(" \t\r\n");
   const auto last = text.find_last_not_of(" \t\r\n");
   return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
-size_t on_header(char* data, size_t size, size_t count, void* user)
+SlistPtr append(SlistPtr list, const std::string& line)
 {
-  auto* state = static_cast<CallState*>(user);
-  const std::string line(data, size * count);
-  if (state->result.headers_ms < 0 && line.rfind("HTTP/", 0) == 0) {
-    state->result.headers_ms = ms_since(state->start);
+  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  if (grown == nullptr) {
+    return list; // out of memory: the option set below fails the stream
   }
-  const auto colon = line.find(':');
-  if (colon != std::string::npos && line.rfind("HTTP/", 0) != 0) {
-    state->result.headers[lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
-  }
-  return size * count;
-}
-
-size_t on_body(char* data, size_t size, size_t count, void* user)
-{
-  auto* state = static_cast<CallState*>(user);
-  std::string& body = state->result.body;
-  const size_t n = size * count;
-  if (body.size() < k_max_body) {
-    body.append(data, std::min(n, k_max_body - body.size()));
-  }
-  if (state->result.message_ms < 0 && first_grpc_frame(body)) {
-    state->result.message_ms = ms_since(state->start);
-  }
-  return n;
-}
-
-curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*)
-{
-  auto* state = static_cast<CallState*>(user);
-  const int fd = state->fd; // the connection made by the tcp stage: curl owns it from here on
-  state->fd = -1;
-  return fd >= 0 ? fd : CURL_SOCKET_BAD;
-}
-
-int on_sockopt(void*, curl_socket_t, curlsocktype)
-{
-  return CURL_SOCKOPT_ALREADY_CONNECTED;
-}
-
-TlsObservation* observation_of(SSL* ssl)
-{
-  return static_cast<TlsObservation*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_observation_index));
-}
-
-int on_verify(int preverify_ok, X509_STORE_CTX* store)
-{
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  TlsObservation* observed = ssl != nullptr ? observation_of(ssl) : nullptr;
-  if (observed == nullptr) {
-    return preverify_ok;
-  }
-  if (!observed->have_leaf) {
-    if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
-      const tls::CertificateInfo info = tls::certificate_info(leaf);
-      observed->have_leaf = true;
-      observed->leaf_subject = info.subject;
-      observed->leaf_names = info.names;
-    }
-  }
-  if (preverify_ok == 0 && observed->verify_error == X509_V_OK) {
-    observed->verify_error = X509_STORE_CTX_get_error(store);
-    if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
-      observed->verify_subject = tls::certificate_info(cert).subject;
-      char issuer[512] = {};
-      X509_NAME_oneline(X509_get_issuer_name(cert), issuer, sizeof issuer);
-      observed->verify_issuer = issuer;
-    }
-  }
-  return preverify_ok;
-}
-
-void on_tls_info(const SSL* ssl, int where, int)
-{
-  TlsObservation* observed = observation_of(const_cast<SSL*>(ssl));
-  if (observed == nullptr) {
-    return;
-  }
-  if ((where & SSL_CB_LOOP) != 0 && SSL_get_state(ssl) == TLS_ST_CR_CERT_REQ) {
-    observed->client_cert_requested = true;
-  }
-  if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || observed->handshake_done) {
-    return;
-  }
-  observed->handshake_done = true;
-  const unsigned char* alpn = nullptr;
-  unsigned int length = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &length);
-  observed->alpn.assign(reinterpret_cast<const char*>(alpn), length);
-}
-
-struct SslContextHook {
-  TlsObservation* observed;
-  Clock::time_point start;
-};
-
-CURLcode on_ssl_context(CURL*, void* ssl_ctx, void* user)
-{
-  auto* hook = static_cast<SslContextHook*>(user);
-  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  SSL_CTX_set_ex_data(ctx, g_observation_index, hook->observed);
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, on_verify);
-  SSL_CTX_set_info_callback(ctx, on_tls_info);
-  return CURLE_OK;
+  list.release();
+  return SlistPtr(grown);
 }
 
 void global_init()
@@ -158,93 +68,324 @@ void global_init()
   });
 }
 
-template <typename T>
-void set(CURL* curl, CURLoption option, T value)
+} // namespace
+
+// Everything the C callbacks reach, behind one pointer they are given.
+struct ConnectCall::State {
+  State(CallTarget call_target, const Cancel& call_cancel, int socket)
+    : target(std::move(call_target))
+    , cancel(call_cancel)
+    , fd(socket)
+  {
+  }
+
+  CallTarget target;
+  const Cancel& cancel;
+  int fd;                   // the connected socket; curl's once handed over
+  bool handed = false;      // curl took the socket
+  bool closed = false;      // curl closed it
+  bool refused_new = false; // curl asked for a second socket
+  SocketInfo at_close;
+  TlsObservation tls;
+  MultiPtr multi;
+  SlistPtr resolve;
+  std::string url;
+  // per stream
+  Clock::time_point start;
+  CallResult* result = nullptr;
+};
+
+namespace {
+
+using State = ConnectCall::State;
+
+size_t on_header(char* data, size_t size, size_t count, void* user) noexcept
 {
-  curl_easy_setopt(curl, option, value);
+  auto* state = static_cast<State*>(user);
+  try {
+    const std::string line(data, size * count);
+    CallResult& result = *state->result;
+    if (result.headers_ms < 0 && line.rfind("HTTP/", 0) == 0) {
+      result.headers_ms = ms_since(state->start);
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string::npos && line.rfind("HTTP/", 0) != 0) {
+      result.headers[lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    }
+    return size * count;
+  } catch (...) {
+    return 0; // ends the transfer; no exception crosses curl's frames
+  }
 }
+
+size_t on_body(char* data, size_t size, size_t count, void* user) noexcept
+{
+  auto* state = static_cast<State*>(user);
+  try {
+    CallResult& result = *state->result;
+    const size_t n = size * count;
+    if (result.body.size() < k_max_body) {
+      result.body.append(data, std::min(n, k_max_body - result.body.size()));
+    }
+    if (result.message_ms < 0 && first_grpc_frame(result.body)) {
+      result.message_ms = ms_since(state->start);
+    }
+    return n;
+  } catch (...) {
+    return 0;
+  }
+}
+
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*) noexcept
+{
+  auto* state = static_cast<State*>(user);
+  if (state->handed) {
+    state->refused_new = true; // only the connection the tcp stage made is used
+    return CURL_SOCKET_BAD;
+  }
+  state->handed = true;
+  return state->fd;
+}
+
+int on_sockopt(void*, curl_socket_t, curlsocktype) noexcept
+{
+  return CURL_SOCKOPT_ALREADY_CONNECTED;
+}
+
+int on_close_socket(void* user, curl_socket_t fd) noexcept
+{
+  auto* state = static_cast<State*>(user);
+  if (fd == state->fd) {
+    state->at_close = read_socket_info(fd); // what the server did before the end
+    state->closed = true;
+  }
+  return ::close(fd);
+}
+
+TlsObservation* observation_of(const SSL* ssl)
+{
+  return static_cast<TlsObservation*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_observation_index));
+}
+
+int on_verify(int preverify_ok, X509_STORE_CTX* store) noexcept
+{
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  TlsObservation* observed = ssl != nullptr ? observation_of(ssl) : nullptr;
+  if (observed == nullptr) {
+    return preverify_ok;
+  }
+  try {
+    if (!observed->have_leaf) {
+      if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
+        const tls::CertificateInfo info = tls::certificate_info(leaf);
+        observed->have_leaf = true;
+        observed->leaf_subject = info.subject;
+        observed->leaf_names = info.names;
+        observed->leaf_der = tls::certificate_der(leaf);
+      }
+    }
+    if (preverify_ok == 0 && observed->verify_error == X509_V_OK) {
+      observed->verify_error = X509_STORE_CTX_get_error(store);
+      if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
+        const tls::CertificateInfo info = tls::certificate_info(cert);
+        observed->verify_subject = info.subject;
+        observed->verify_not_before = info.not_before;
+        observed->verify_not_after = info.not_after;
+        char issuer[512] = {};
+        X509_NAME_oneline(X509_get_issuer_name(cert), issuer, sizeof issuer);
+        observed->verify_issuer = issuer;
+      }
+    }
+  } catch (...) {
+    // an observation lost to memory pressure: the verdict falls back to curl's code
+  }
+  return preverify_ok;
+}
+
+void on_tls_info(const SSL* ssl, int where, int ret) noexcept
+{
+  TlsObservation* observed = observation_of(ssl);
+  if (observed == nullptr) {
+    return;
+  }
+  if ((where & SSL_CB_LOOP) != 0) {
+    const OSSL_HANDSHAKE_STATE state = SSL_get_state(ssl);
+    observed->server_hello_seen = observed->server_hello_seen || state == TLS_ST_CR_SRVR_HELLO;
+    observed->client_cert_requested = observed->client_cert_requested || state == TLS_ST_CR_CERT_REQ;
+  }
+  // A fatal alert from the server: the reason it refused, as a number (RFC 8446 section 6).
+  if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT && (ret >> 8) == SSL3_AL_FATAL) {
+    observed->alert_received = ret & 0xff;
+  }
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || observed->handshake_done) {
+    return;
+  }
+  observed->handshake_done = true;
+  const unsigned char* alpn = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &length);
+  try {
+    observed->alpn.assign(reinterpret_cast<const char*>(alpn), length);
+  } catch (...) {
+  }
+}
+
+CURLcode on_ssl_context(CURL*, void* ssl_ctx, void* user) noexcept
+{
+  auto* observed = static_cast<TlsObservation*>(user);
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  if (SSL_CTX_set_ex_data(ctx, g_observation_index, observed) != 1) {
+    return CURLE_SSL_CERTPROBLEM; // without it no verdict could be read: refuse to go on
+  }
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, on_verify);
+  SSL_CTX_set_info_callback(ctx, on_tls_info);
+  return CURLE_OK;
+}
+
+// Sets one option; a failure names it, and the stream is not started.
+class Options
+{
+public:
+  explicit Options(CURL* curl)
+    : m_curl(curl)
+  {
+  }
+  template <typename T>
+  Options& set(CURLoption option, T value, const char* name)
+  {
+    if (m_error.empty()) {
+      if (const CURLcode code = curl_easy_setopt(m_curl, option, value); code != CURLE_OK) {
+        m_error = std::string("cannot set ") + name + ": " + curl_easy_strerror(code);
+      }
+    }
+    return *this;
+  }
+  const std::string& error() const { return m_error; }
+
+private:
+  CURL* m_curl;
+  std::string m_error;
+};
 
 } // namespace
 
-CallResult call_chaincode_connect(int fd,
-                                  const CallTarget& target,
-                                  const Deadline& dial_deadline,
-                                  const Deadline& response_deadline,
-                                  const Cancel& cancel)
+ConnectCall::ConnectCall(int fd, CallTarget target, const Cancel& cancel)
+  : m_state(std::make_unique<State>(std::move(target), cancel, fd))
 {
   global_init();
-  CallState state{fd, Clock::now(), {}};
-  SslContextHook hook{&state.result.tls, state.start};
-
-  CURL* curl = curl_easy_init();
-  CURLM* multi = curl_multi_init();
-  char error_buffer[CURL_ERROR_SIZE] = {};
-  const bool ipv6_name = target.server_name.find(':') != std::string::npos;
-  const std::string authority =
-    (ipv6_name ? "[" + target.server_name + "]" : target.server_name) + ":" + std::to_string(target.port);
-  const std::string url = std::string(target.tls ? "https://" : "http://") + authority + "/protos.Chaincode/Connect";
+  State& s = *m_state;
+  s.multi.reset(curl_multi_init());
+  const bool ipv6_name = s.target.server_name.find(':') != std::string::npos;
+  const std::string host = ipv6_name ? "[" + s.target.server_name + "]" : s.target.server_name;
+  const std::string authority = host + ":" + std::to_string(s.target.port);
+  s.url = std::string(s.target.tls ? "https://" : "http://") + authority + "/protos.Chaincode/Connect";
   // Pin the name to the address the tcp stage connected to: no second lookup.
-  const std::string pin = (ipv6_name ? "[" + target.server_name + "]" : target.server_name) + ":"
-                          + std::to_string(target.port) + ":" + target.endpoint.ip();
-  curl_slist* resolve = curl_slist_append(nullptr, pin.c_str());
-  curl_slist* headers = curl_slist_append(nullptr, "content-type: application/grpc");
-  headers = curl_slist_append(headers, "te: trailers");
-  headers = curl_slist_append(headers, "user-agent: ccaas-builder-probe");
-  headers = curl_slist_append(headers, "Expect:");
-  headers = curl_slist_append(headers, "Accept:");
+  s.resolve = append(nullptr, authority + ":" + s.target.endpoint.ip());
+}
 
-  set(curl, CURLOPT_URL, url.c_str());
-  set(curl, CURLOPT_RESOLVE, resolve);
-  set(curl, CURLOPT_HTTPHEADER, headers);
-  set(curl, CURLOPT_POST, 1L);
-  set(curl, CURLOPT_POSTFIELDS, "");
-  set(curl, CURLOPT_POSTFIELDSIZE, 0L);
-  set(curl, CURLOPT_NOSIGNAL, 1L);
-  set(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  set(curl, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-  set(curl, CURLOPT_OPENSOCKETDATA, &state);
-  set(curl, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
-  set(curl, CURLOPT_HEADERFUNCTION, on_header);
-  set(curl, CURLOPT_HEADERDATA, &state);
-  set(curl, CURLOPT_WRITEFUNCTION, on_body);
-  set(curl, CURLOPT_WRITEDATA, &state);
-  set(curl,
-      CURLOPT_CONNECTTIMEOUT_MS,
-      static_cast<long>(dial_deadline.remaining_ms() > 0 ? dial_deadline.remaining_ms() : 1));
-  set(curl, CURLOPT_FORBID_REUSE, 1L);
-  set(curl, CURLOPT_PROXY, "");
-  if (target.tls) {
-    set(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    set(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-    set(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    set(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    // root_cert only, as the peer: never the image's CA bundle.
-    curl_blob ca{const_cast<char*>(target.root_cert.data()), target.root_cert.size(), CURL_BLOB_COPY};
-    set(curl, CURLOPT_CAINFO_BLOB, &ca);
-    set(curl, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    if (!target.client_cert.empty()) {
-      curl_blob cert{const_cast<char*>(target.client_cert.data()), target.client_cert.size(), CURL_BLOB_COPY};
-      curl_blob key{const_cast<char*>(target.client_key.data()), target.client_key.size(), CURL_BLOB_COPY};
-      set(curl, CURLOPT_SSLCERT_BLOB, &cert);
-      set(curl, CURLOPT_SSLCERTTYPE, "PEM");
-      set(curl, CURLOPT_SSLKEY_BLOB, &key);
-      set(curl, CURLOPT_SSLKEYTYPE, "PEM");
-    }
-    set(curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_context);
-    set(curl, CURLOPT_SSL_CTX_DATA, &hook);
-  } else {
-    set(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE));
+ConnectCall::~ConnectCall()
+{
+  State& s = *m_state;
+  s.multi.reset(); // closes the connection through on_close_socket
+  if (!s.handed && s.fd >= 0) {
+    ::close(s.fd); // curl never took it
+  }
+}
+
+SocketInfo ConnectCall::socket_info() const
+{
+  const State& s = *m_state;
+  return (s.handed && !s.closed) ? read_socket_info(s.fd) : s.at_close;
+}
+
+CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& after_headers, std::size_t padding)
+{
+  State& s = *m_state;
+  CallResult result;
+  s.result = &result;
+  s.start = Clock::now();
+  s.refused_new = false;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  EasyPtr curl(curl_easy_init());
+  SlistPtr headers = append(nullptr, "content-type: application/grpc");
+  for (const char* line : {"te: trailers", "user-agent: ccaas-builder-probe", "Expect:", "Accept:"}) {
+    headers = append(std::move(headers), line);
+  }
+  if (padding > 0) {
+    // '~' has a 13-bit HPACK Huffman code, so the header goes on the wire as it is, unshrunk.
+    headers = append(std::move(headers), k_padding_header + std::string(padding, '~'));
+  }
+  if (!s.multi || !curl || !s.resolve || !headers) {
+    result.setup_error = "cannot start libcurl (out of memory?)";
+    return result;
   }
 
-  curl_multi_add_handle(multi, curl);
-  CallResult& result = state.result;
-  int running = 1;
+  const long connect_ms = before_headers.remaining_ms() > 0 ? before_headers.remaining_ms() : 1;
+  Options options(curl.get());
+  options.set(CURLOPT_URL, s.url.c_str(), "the URL")
+    .set(CURLOPT_RESOLVE, s.resolve.get(), "the address")
+    .set(CURLOPT_HTTPHEADER, headers.get(), "the request headers")
+    .set(CURLOPT_POST, 1L, "POST")
+    .set(CURLOPT_POSTFIELDS, "", "the empty body")
+    .set(CURLOPT_POSTFIELDSIZE, 0L, "the body size")
+    .set(CURLOPT_NOSIGNAL, 1L, "no signals")
+    .set(CURLOPT_ERRORBUFFER, error_buffer, "the error buffer")
+    .set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket, "the socket")
+    .set(CURLOPT_OPENSOCKETDATA, &s, "the socket")
+    .set(CURLOPT_SOCKOPTFUNCTION, on_sockopt, "the socket options")
+    .set(CURLOPT_CLOSESOCKETFUNCTION, on_close_socket, "the socket")
+    .set(CURLOPT_CLOSESOCKETDATA, &s, "the socket")
+    .set(CURLOPT_HEADERFUNCTION, on_header, "the header reader")
+    .set(CURLOPT_HEADERDATA, &s, "the header reader")
+    .set(CURLOPT_WRITEFUNCTION, on_body, "the body reader")
+    .set(CURLOPT_WRITEDATA, &s, "the body reader")
+    .set(CURLOPT_CONNECTTIMEOUT_MS, connect_ms, "the dial timeout")
+    .set(CURLOPT_PIPEWAIT, 1L, "connection reuse")
+    .set(CURLOPT_PROXY, "", "no proxy");
+  if (s.target.tls) {
+    // root_cert only, as the peer: never the image's CA bundle. Each of these is checked: a CA
+    // that failed to load would otherwise fall back to the bundle, and verify against it.
+    curl_blob ca{const_cast<char*>(s.target.root_cert.data()), s.target.root_cert.size(), CURL_BLOB_COPY};
+    options.set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS), "HTTP/2")
+      .set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2), "TLS 1.2 or later")
+      .set(CURLOPT_SSL_VERIFYPEER, 1L, "certificate verification")
+      // The names are checked by the probe itself, against each name a peer version uses.
+      .set(CURLOPT_SSL_VERIFYHOST, 0L, "host name verification")
+      .set(CURLOPT_CAINFO_BLOB, &ca, "root_cert as the only CA")
+      .set(CURLOPT_CAPATH, static_cast<const char*>(nullptr), "no CA directory")
+      .set(CURLOPT_SSL_CTX_FUNCTION, on_ssl_context, "the TLS observer")
+      .set(CURLOPT_SSL_CTX_DATA, &s.tls, "the TLS observer");
+    if (!s.target.client_cert.empty()) {
+      curl_blob cert{const_cast<char*>(s.target.client_cert.data()), s.target.client_cert.size(), CURL_BLOB_COPY};
+      curl_blob key{const_cast<char*>(s.target.client_key.data()), s.target.client_key.size(), CURL_BLOB_COPY};
+      options.set(CURLOPT_SSLCERT_BLOB, &cert, "client_cert")
+        .set(CURLOPT_SSLCERTTYPE, "PEM", "client_cert")
+        .set(CURLOPT_SSLKEY_BLOB, &key, "client_key")
+        .set(CURLOPT_SSLKEYTYPE, "PEM", "client_key");
+    }
+  } else {
+    // Prior knowledge opens the connection; libcurl 7.88 cannot start a second stream on it with
+    // the same setting, but does with plain HTTP/2 on the connection it reuses.
+    options.set(CURLOPT_HTTP_VERSION,
+                static_cast<long>(s.handed ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE),
+                "HTTP/2");
+  }
+  if (!options.error().empty()) {
+    result.setup_error = options.error();
+    return result;
+  }
+  if (curl_multi_add_handle(s.multi.get(), curl.get()) != CURLM_OK) {
+    result.setup_error = "cannot start the stream";
+    return result;
+  }
+
   bool finished = false;
   while (!finished) {
-    curl_multi_perform(multi, &running);
+    int running = 0;
+    curl_multi_perform(s.multi.get(), &running);
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
-      if (message->msg == CURLMSG_DONE) {
+    while (CURLMsg* message = curl_multi_info_read(s.multi.get(), &queued)) {
+      if (message->msg == CURLMSG_DONE && message->easy_handle == curl.get()) {
         result.curl_code = message->data.result;
         finished = true;
       }
@@ -252,41 +393,42 @@ CallResult call_chaincode_connect(int fd,
     if (finished || running == 0) {
       break;
     }
-    if (cancel.requested()) {
+    if (s.cancel.requested()) {
       result.cancelled = true;
       break;
     }
-    // Before the response headers, the dial deadline applies; after them, the response one.
-    const Deadline& deadline = result.headers_ms < 0 ? dial_deadline : response_deadline;
+    const Deadline& deadline = result.headers_ms < 0 ? before_headers : after_headers;
     if (deadline.expired()) {
       result.timed_out = true;
       break;
     }
-    if (result.message_ms >= 0 && ms_since(state.start) - result.message_ms > k_stream_end_grace_ms) {
+    if (result.message_ms >= 0 && ms_since(s.start) - result.message_ms > k_stream_end_grace_ms) {
       break; // the message is in; do not wait for a stream that does not end
     }
-    curl_waitfd extra{cancel.fd, CURL_WAIT_POLLIN, 0};
-    curl_multi_poll(multi, cancel.fd >= 0 ? &extra : nullptr, cancel.fd >= 0 ? 1 : 0, 100, nullptr);
+    curl_waitfd extra{s.cancel.fd, CURL_WAIT_POLLIN, 0};
+    const int wait_ms = std::max(1, std::min(100, deadline.remaining_ms()));
+    curl_multi_poll(s.multi.get(), s.cancel.fd >= 0 ? &extra : nullptr, s.cancel.fd >= 0 ? 1 : 0, wait_ms, nullptr);
   }
+  result.ended_ms = ms_since(s.start);
   result.curl_error = error_buffer;
-  if (result.tls.handshake_done) {
+  result.new_connection = s.refused_new;
+  result.timed_out = result.timed_out || result.curl_code == CURLE_OPERATION_TIMEDOUT;
+  if (s.tls.handshake_done && s.tls.handshake_ms == 0) {
     curl_off_t appconnect = 0;
-    curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &appconnect);
-    result.tls.handshake_ms = static_cast<double>(appconnect) / 1000.0;
+    curl_easy_getinfo(curl.get(), CURLINFO_APPCONNECT_TIME_T, &appconnect);
+    s.tls.handshake_ms = static_cast<double>(appconnect) / 1000.0;
   }
   long version = 0;
-  curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+  curl_easy_getinfo(curl.get(), CURLINFO_HTTP_VERSION, &version);
   result.http_version = version == CURL_HTTP_VERSION_2_0 ? 2 : (version == 0 ? 0 : 1);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-
-  curl_multi_remove_handle(multi, curl);
-  curl_easy_cleanup(curl);
-  curl_multi_cleanup(multi);
-  curl_slist_free_all(resolve);
-  curl_slist_free_all(headers);
-  if (state.fd >= 0) {
-    ::close(state.fd); // curl never took it
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &result.status);
+  result.socket = socket_info(); // before the handle goes: a failed connection is closed with it
+  curl_multi_remove_handle(s.multi.get(), curl.get());
+  if (!result.socket.valid) {
+    result.socket = socket_info();
   }
+  result.tls = s.tls;
+  s.result = nullptr;
   return result;
 }
 

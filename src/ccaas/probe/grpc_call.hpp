@@ -2,9 +2,11 @@
 
 #include "ccaas/probe/deadline.hpp"
 #include "ccaas/probe/resolve.hpp"
+#include "ccaas/probe/socket_info.hpp"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,7 +14,7 @@ namespace ccaas::probe {
 
 struct CallTarget {
   Endpoint endpoint;
-  std::string server_name; // the name TLS checks the certificate against; also the :authority
+  std::string server_name; // the name sent as SNI and :authority (the peer's TLS server name)
   std::uint16_t port = 0;
   bool tls = false;
   std::string root_cert;
@@ -20,43 +22,67 @@ struct CallTarget {
   std::string client_key;
 };
 
-// What the TLS handshake showed, recorded from inside OpenSSL's callbacks.
+// What the TLS handshake showed, recorded from inside OpenSSL's callbacks, as numbers.
 struct TlsObservation {
+  bool server_hello_seen = false; // the server answered the ClientHello with a ServerHello
   bool handshake_done = false;
   double handshake_ms = 0;
   std::string alpn;                   // the protocol the server selected, "" when none
   bool client_cert_requested = false; // the server sent a CertificateRequest
+  int alert_received = -1;            // the TLS alert the server sent (SSL_AD_*), -1 when none
   long verify_error = 0;              // X509_V_OK when the chain verified
   std::string verify_subject;         // the certificate the chain check failed on
   std::string verify_issuer;
+  std::int64_t verify_not_before = 0; // its validity, seconds since the epoch
+  std::int64_t verify_not_after = 0;
   bool have_leaf = false;
   std::string leaf_subject;
   std::vector<std::string> leaf_names;
+  std::string leaf_der; // the server's certificate, for checking names the way each peer does
 };
 
 struct CallResult {
-  int curl_code = 0;      // CURLcode
-  std::string curl_error; // curl's error buffer
+  int curl_code = 0;       // CURLcode
+  std::string curl_error;  // curl's error buffer, shown as detail only: verdicts read numbers
+  std::string setup_error; // an option the probe needs could not be set: nothing was sent
   bool cancelled = false;
-  bool timed_out = false; // the response deadline passed
-  long http_version = 0;  // 2 for HTTP/2, 1 for HTTP/1.x, 0 when no response
+  bool timed_out = false;      // the deadline passed
+  bool new_connection = false; // a later stream could not reuse the connection
+  long http_version = 0;       // 2 for HTTP/2, 1 for HTTP/1.x, 0 when no response
   long status = 0;
+  double ended_ms = 0;                        // when the stream ended, or the wait for it did
   double headers_ms = -1;                     // when the response headers arrived
   double message_ms = -1;                     // when the first gRPC message was complete
   std::map<std::string, std::string> headers; // lowercase names, trailers included
   std::string body;
   TlsObservation tls;
+  SocketInfo socket; // the connection as the stream ended (or as curl closed it)
 };
 
-// Opens the stream the peer opens, POST /protos.Chaincode/Connect, on the already connected
-// socket fd (handed over to curl), with an empty request body, and reads the reply until the
-// first gRPC message and the end of the stream. HTTP/2 with prior knowledge in plaintext, ALPN
-// h2 over TLS 1.2+ verified against root_cert only. The handshake must finish by dial_deadline,
-// the response by response_deadline.
-CallResult call_chaincode_connect(int fd,
-                                  const CallTarget& target,
-                                  const Deadline& dial_deadline,
-                                  const Deadline& response_deadline,
-                                  const Cancel& cancel);
+// The connection the peer makes, on the socket the tcp stage connected (handed over to curl):
+// HTTP/2 with prior knowledge in plaintext, ALPN h2 over TLS 1.2+ verified against root_cert
+// only. Each stream is POST /protos.Chaincode/Connect with an empty request body, as the peer
+// opens it; the reply is read until the first gRPC message and the end of the stream.
+class ConnectCall
+{
+public:
+  ConnectCall(int fd, CallTarget target, const Cancel& cancel);
+  ~ConnectCall();
+  ConnectCall(const ConnectCall&) = delete;
+  ConnectCall& operator=(const ConnectCall&) = delete;
+
+  // One stream. Until the response headers arrive the first deadline applies, then the second.
+  // padding > 0 adds a request header of that many bytes, which a gRPC server ignores: a stream
+  // whose request cannot fit in a small packet. A later stream reuses the connection.
+  CallResult stream(const Deadline& before_headers, const Deadline& after_headers, std::size_t padding = 0);
+
+  // The connection now, or as it was when curl closed it.
+  SocketInfo socket_info() const;
+
+  struct State;
+
+private:
+  std::unique_ptr<State> m_state;
+};
 
 } // namespace ccaas::probe

@@ -13,16 +13,17 @@ struct Connection;
 }
 
 // The reachability probe: does what the peer's dial does, stage by stage, and says where and
-// why it fails. The only code that includes <curl/curl.h> is below this directory.
+// why it fails; then what the peer's first real transaction needs on top (full-size packets).
+// One file a stage (stage_*.cpp); the only code that includes <curl/curl.h> is below this directory.
 namespace ccaas::probe {
 
-enum class Stage { config, dns, tcp, tls, http2, grpc, ccid };
+enum class Stage { config, dns, tcp, tls, http2, grpc, mtu, ccid };
 
 const char* stage_name(Stage stage);
 
 struct ProbeTarget {
   contract::HostPort address;
-  std::string server_name;   // host of address, or Fabric 3's domain when the peer would use it
+  std::string server_name;   // the TLS server name: host of address, or Fabric 3's domain when a 3.x peer uses it
   std::int64_t dial_timeout; // nanoseconds; bounds dns, tcp, tls and http2 together, as in the peer
   bool tls = false;
   bool client_auth = false;
@@ -52,8 +53,9 @@ struct ProbeReport {
   std::optional<std::string> ccid_expected;
   std::optional<std::string> ccid_reported;
   std::optional<Stage> failed_stage;
-  std::string error; // plain words: what failed
-  std::string hint;  // the likely fix
+  std::string error;                 // plain words: what failed
+  std::string hint;                  // the likely fix
+  std::vector<std::string> warnings; // what passed for this peer but fails some (a Fabric version, an address)
   std::vector<StageResult> stages;
   double total_ms = 0;
 };

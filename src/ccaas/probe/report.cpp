@@ -39,6 +39,9 @@ std::string verdict_line(const ProbeReport& report)
                 ? "; the server registers as " + *report.ccid_reported + ", the chaincode ID the peer launches"
                 : "; the server registers as " + *report.ccid_reported;
     }
+    for (const std::string& warning : report.warnings) {
+      line += "; but " + warning;
+    }
     return line;
   }
   return "probe of " + report.address + " failed at " + stage_name(*report.failed_stage) + " after "
@@ -64,6 +67,7 @@ nlohmann::json report_json(const ProbeReport& report)
                       {"detail", stage.detail}});
   }
   out["stages"] = std::move(stages);
+  out["warnings"] = report.warnings;
   return out;
 }
 

@@ -6,12 +6,16 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 namespace ccaas::probe {
 
 namespace {
+
+// How often the wait wakes without an event, for settled to see time pass.
+constexpr int k_tick_ms = 50;
 
 int start_connect(const Endpoint& endpoint, int& error)
 {
@@ -35,6 +39,7 @@ ConnectOutcome outcome_of(int error)
 {
   switch (error) {
     case 0:
+    case ECONNRESET: // the handshake completed and the server reset it at once: what follows says so
       return ConnectOutcome::connected;
     case ECONNREFUSED:
       return ConnectOutcome::refused;
@@ -49,49 +54,67 @@ ConnectOutcome outcome_of(int error)
   }
 }
 
+void settle(ConnectAttempt& attempt, int error, double ms)
+{
+  attempt.ms = ms;
+  attempt.outcome = outcome_of(error);
+  attempt.errno_value = error;
+  attempt.error = error == 0 ? "" : std::strerror(error);
+}
+
 } // namespace
 
-ConnectResult connect_first(const std::vector<Endpoint>& endpoints, const Deadline& deadline, const Cancel& cancel)
+int ConnectResult::take(std::size_t index)
+{
+  return index < sockets.size() ? sockets[index].release() : -1;
+}
+
+ConnectResult connect_all(const std::vector<Endpoint>& endpoints,
+                          const Deadline& deadline,
+                          const Cancel& cancel,
+                          const Settled& settled)
 {
   ConnectResult result;
   const Clock::time_point start = Clock::now();
-  std::vector<int> fds(endpoints.size(), -1);
-  std::size_t pending = 0;
+  std::vector<UniqueFd> pending(endpoints.size());
+  result.sockets.resize(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    ConnectAttempt attempt{endpoints[i], ConnectOutcome::timed_out, 0, {}};
+    ConnectAttempt attempt{endpoints[i], ConnectOutcome::pending, 0, 0, {}};
     int error = 0;
-    fds[i] = start_connect(endpoints[i], error);
-    if (fds[i] < 0) {
-      attempt.outcome = outcome_of(error);
-      attempt.error = std::strerror(error);
-      attempt.ms = ms_since(start);
+    const int fd = start_connect(endpoints[i], error);
+    if (fd < 0) {
+      settle(attempt, error, ms_since(start));
     } else {
-      ++pending;
+      pending[i] = UniqueFd(fd);
     }
     result.attempts.push_back(attempt);
   }
 
-  while (pending > 0 && result.fd < 0) {
+  for (;;) {
+    result.elapsed_ms = ms_since(start);
+    const bool any_pending = std::any_of(result.attempts.begin(), result.attempts.end(), [](const ConnectAttempt& a) {
+      return a.outcome == ConnectOutcome::pending;
+    });
+    if (!any_pending || settled(result.attempts, result.elapsed_ms) || deadline.expired()) {
+      break;
+    }
     std::vector<pollfd> polled;
     std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i] >= 0) {
-        polled.push_back({fds[i], POLLOUT, 0});
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (pending[i].get() >= 0) {
+        polled.push_back({pending[i].get(), POLLOUT, 0});
         index.push_back(i);
       }
     }
     if (cancel.fd >= 0) {
       polled.push_back({cancel.fd, POLLIN, 0});
     }
-    const int n = ::poll(polled.data(), polled.size(), deadline.remaining_ms());
+    const int n = ::poll(polled.data(), polled.size(), std::min(deadline.remaining_ms(), k_tick_ms));
     if (n < 0 && errno != EINTR) {
       break;
     }
     if (cancel.requested()) {
       result.cancelled = true;
-      break;
-    }
-    if (n == 0 && deadline.expired()) {
       break;
     }
     for (std::size_t k = 0; k < index.size(); ++k) {
@@ -101,37 +124,29 @@ ConnectResult connect_first(const std::vector<Endpoint>& endpoints, const Deadli
       const std::size_t i = index[k];
       int error = 0;
       socklen_t length = sizeof error;
-      ::getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &error, &length);
-      ConnectAttempt& attempt = result.attempts[i];
-      attempt.ms = ms_since(start);
-      attempt.outcome = outcome_of(error);
-      --pending;
-      if (error == 0 && result.fd < 0) {
-        result.fd = fds[i];
-        result.winner = static_cast<int>(i);
-        fds[i] = -1;
+      ::getsockopt(pending[i].get(), SOL_SOCKET, SO_ERROR, &error, &length);
+      settle(result.attempts[i], error, ms_since(start));
+      if (result.attempts[i].outcome == ConnectOutcome::connected) {
+        result.sockets[i] = std::move(pending[i]);
       } else {
-        attempt.error = error == 0 ? "" : std::strerror(error);
-        ::close(fds[i]);
-        fds[i] = -1;
+        pending[i].reset();
       }
     }
   }
-  for (std::size_t i = 0; i < fds.size(); ++i) {
-    if (fds[i] >= 0) {
-      ConnectAttempt& attempt = result.attempts[i];
-      attempt.ms = ms_since(start);
-      attempt.outcome = result.fd >= 0 ? ConnectOutcome::abandoned : ConnectOutcome::timed_out;
-      ::close(fds[i]);
+  result.elapsed_ms = ms_since(start);
+  for (ConnectAttempt& attempt : result.attempts) {
+    if (attempt.outcome == ConnectOutcome::pending) {
+      attempt.ms = result.elapsed_ms;
+      attempt.outcome = deadline.expired() ? ConnectOutcome::timed_out : ConnectOutcome::abandoned;
     }
   }
-  return result;
+  return result; // pending sockets close here
 }
 
 int connect_one(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
 {
-  ConnectResult result = connect_first({endpoint}, deadline, cancel);
-  return result.fd;
+  ConnectResult result = connect_all({endpoint}, deadline, cancel, [](const auto&, double) { return false; });
+  return result.take(0);
 }
 
 } // namespace ccaas::probe

@@ -65,8 +65,10 @@ void release(const ReleaseInput& input)
     const probe::ProbeReport report =
       probe::run_probe(probe::target_for(loaded.connection, id ? std::optional<std::string>(id->str()) : std::nullopt),
                        probe::Cancel{input.cancel_fd});
-    if (report.ok) {
+    if (report.ok && report.warnings.empty()) {
       log::info(probe::verdict_line(report));
+    } else if (report.ok) {
+      log::warning(probe::verdict_line(report));
     } else if (input.probe == config::ProbePolicy::require) {
       log::error(probe::verdict_line(report) + " (" + config::k_probe.name + "=require: nothing published)");
       throw ReportedFailure();

@@ -56,7 +56,7 @@ int run(const RunInput& input)
   }
   log::info("chaincode ID expected " + chaincode.chaincode_id + ", the server registered as "
             + report.ccid_reported.value_or("(nothing: no REGISTER)"));
-  if (report.ok) {
+  if (report.ok && report.warnings.empty()) {
     log::info(probe::verdict_line(report));
   } else {
     log::warning(probe::verdict_line(report));

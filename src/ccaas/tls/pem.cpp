@@ -189,6 +189,40 @@ CertificateInfo certificate_info(X509* cert)
     subject_of(cert), names_of(cert), to_epoch(X509_get0_notBefore(cert)), to_epoch(X509_get0_notAfter(cert))};
 }
 
+std::string certificate_der(X509* cert)
+{
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(cert, &der);
+  if (length <= 0) {
+    return {};
+  }
+  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
+
+bool certificate_names_host(std::string_view der, const std::string& host)
+{
+  const auto* cursor = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  if (!cert) {
+    ERR_clear_error();
+    return false;
+  }
+  // Go (1.15 and later) checks subject alternative names only, never the CN; an IP address
+  // only against IP SANs.
+  int matched = X509_check_ip_asc(cert.get(), host.c_str(), 0);
+  if (matched < 0) { // not an IP address
+    matched = X509_check_host(cert.get(),
+                              host.data(),
+                              host.size(),
+                              X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                              nullptr);
+  }
+  ERR_clear_error();
+  return matched == 1;
+}
+
 std::string not_pem_hint(std::string_view text)
 {
   std::size_t start = text.find_first_not_of(" \t\r\n");

@@ -34,6 +34,14 @@ std::string check_private_key(std::string_view key_pem, std::string_view cert_pe
 // Subject, names and validity of a parsed certificate (an OpenSSL X509*).
 CertificateInfo certificate_info(x509_st* cert);
 
+// The certificate's DER encoding, for keeping it beyond the callback that saw it.
+std::string certificate_der(x509_st* cert);
+
+// Whether a certificate (DER) is valid for host the way Go's TLS client checks it: DNS subject
+// alternative names (a wildcard only as the whole leftmost label), IP SANs for an IP address,
+// never the CN.
+bool certificate_names_host(std::string_view der, const std::string& host);
+
 // A hint when text is not PEM but looks like a common mistake: base64 of a PEM file, or a path.
 std::string not_pem_hint(std::string_view text);
 

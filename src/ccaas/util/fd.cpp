@@ -13,6 +13,14 @@ UniqueFd::~UniqueFd()
   }
 }
 
+void UniqueFd::reset(int fd)
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+  m_fd = fd;
+}
+
 int write_fully(int fd, std::string_view data)
 {
   while (!data.empty()) {

@@ -15,8 +15,20 @@ public:
   ~UniqueFd();
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept
+    : m_fd(other.release())
+  {
+  }
+  UniqueFd& operator=(UniqueFd&& other) noexcept
+  {
+    if (this != &other) {
+      reset(other.release());
+    }
+    return *this;
+  }
 
   int get() const { return m_fd; }
+  void reset(int fd = -1);
   int release()
   {
     const int fd = m_fd;

@@ -23,6 +23,14 @@ extern "C" void on_termination(int signal)
 
 } // namespace
 
+void ignore_broken_pipes()
+{
+  struct sigaction action = {};
+  action.sa_handler = SIG_IGN;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGPIPE, &action, nullptr);
+}
+
 void install_termination_handlers()
 {
   if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {

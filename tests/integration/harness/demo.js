@@ -6,7 +6,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { Peer, makePackageFromFixture, tempDir } = require('./peer');
+const { Peer, makePackage, makePackageFromFixture, tempDir } = require('./peer');
 const { Pki } = require('./certs');
 const { Netns, available } = require('./netns');
 const servers = require('./servers');
@@ -121,6 +121,52 @@ async function main() {
     say(`  the next launch reads: ${describe(peer.chaincodeServerInfo(mtls.pkg.id))}`);
   } finally {
     await ns.close();
+  }
+  await twoNodes();
+}
+
+// The verdict line of a probe, as release logs it and as the operator reads it.
+function verdictOf(stderr) {
+  const line = stderr.split('\n').find((l) => / probe of .* (ok in|failed at) /.test(l)) ?? stderr.trim();
+  return line.replace(/^(release|check): (warning: |error: )?/, '');
+}
+
+// 7. Two nodes: the peer on one, the chaincode server on another, and what breaks between them.
+async function twoNodes() {
+  const node1 = new Netns({ hosts: { 'asset-transfer.node2.test': '198.18.0.2' } });
+  const node2 = new Netns();
+  try {
+    node1.link(node2, { local: '198.18.0.1', remote: '198.18.0.2' });
+    say();
+    say('== two nodes: the peer on node1 (198.18.0.1), the chaincode server on node2 (198.18.0.2), MTU 1500 on both');
+    const pkg = makePackage({ label: 'asset-transfer_2.0', dir: tempDir('ccaas-demo-'),
+      files: { 'connection.json': { address: 'asset-transfer.node2.test:9999', dial_timeout: '2s' } } });
+    const peer = new Peer({ netns: node1, env: { CCAAS_BUILDER_PROBE: 'warn' } });
+    const server = servers.startChaincode(node2, 9999, pkg.id, { host: '0.0.0.0' });
+    await node2.waitForPort(9999);
+    const install = peer.install(pkg);
+    say(`  install: ${verdictOf(install.release.stderr)}`);
+
+    say();
+    say('== the overlay drops full-size packets (the underlay carries 1450 bytes; the pods think 1500)');
+    node2.must('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '9999', '-m', 'length', '--length', '1451:65535', '-j', 'DROP']);
+    let r = node1.exec(path.join(peer.binDir, 'run'), ['--check', pkg.file], { env: peer.builderEnv() });
+    say(`  $ run --check ${path.basename(pkg.file)}   # exit ${r.code}`);
+    say(`    ${verdictOf(r.stderr)}`);
+    node2.must('iptables', ['-F', 'INPUT']);
+
+    say();
+    say('== a proxy with no ready backend in front of the port (the chaincode pod is gone)');
+    server.kill('SIGKILL');
+    await new Promise((resolve) => server.once('exit', resolve));
+    servers.startStandIn(node2, 9999, 'close', '0.0.0.0');
+    await node2.waitForPort(9999);
+    r = node1.exec(path.join(peer.binDir, 'run'), ['--check', pkg.file], { env: peer.builderEnv() });
+    say(`  $ run --check ${path.basename(pkg.file)}   # exit ${r.code}`);
+    say(`    ${verdictOf(r.stderr)}`);
+  } finally {
+    await node1.close();
+    await node2.close();
   }
 }
 

@@ -36,9 +36,33 @@ class Netns {
     this.setHosts(hosts);
   }
 
+  // Another namespace as another node: a veth pair between the two, an address on each end
+  // (the benchmarking range 198.18.0.0/15, inside these namespaces only), both ends up.
+  link(other, { local, remote, prefix = 24, mtu = 1500 }) {
+    const a = `ve${process.pid % 100000}x${++counter}`;
+    const b = `${a}p`;
+    run('ip', ['link', 'add', a, 'mtu', String(mtu), 'netns', this.name, 'type', 'veth', 'peer', 'name', b, 'mtu', String(mtu), 'netns', other.name]);
+    run('ip', ['-n', this.name, 'addr', 'add', `${local}/${prefix}`, 'dev', a]);
+    run('ip', ['-n', other.name, 'addr', 'add', `${remote}/${prefix}`, 'dev', b]);
+    run('ip', ['-n', this.name, 'link', 'set', a, 'up']);
+    run('ip', ['-n', other.name, 'link', 'set', b, 'up']);
+    return { local: a, remote: b };
+  }
+
+  // Runs a command inside and fails the test set-up when it fails (ip, iptables).
+  must(cmd, args) {
+    return run('ip', this.argv(cmd, args));
+  }
+
+  setResolver(text) {
+    fs.writeFileSync(path.join(this.etc, 'resolv.conf'), text);
+  }
+
   setHosts(hosts) {
     const lines = ['127.0.0.1 localhost', '::1 localhost'];
-    for (const [name, ip] of Object.entries(hosts)) lines.push(`${ip} ${name}`);
+    for (const [name, ips] of Object.entries(hosts)) {
+      for (const ip of [].concat(ips)) lines.push(`${ip} ${name}`);
+    }
     fs.writeFileSync(path.join(this.etc, 'hosts'), `${lines.join('\n')}\n`);
   }
 
@@ -70,11 +94,11 @@ class Netns {
     run('ip', this.argv('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', String(port), '-j', 'DROP']));
   }
 
-  // Waits until something accepts TCP connections on 127.0.0.1:port inside.
-  async waitForPort(port, timeoutMs = 15000) {
+  // Waits until something accepts TCP connections on host:port inside.
+  async waitForPort(port, timeoutMs = 15000, host = '127.0.0.1') {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      const r = spawnSync('ip', this.argv('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]), { stdio: 'ignore' });
+      const r = spawnSync('ip', this.argv('bash', ['-c', `exec 3<>/dev/tcp/${host}/${port}`]), { stdio: 'ignore' });
       if (r.status === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -264,6 +264,12 @@ function stageScratch(pkg, tmp) {
   return name;
 }
 
+// Measured durations ("0.4 ms", "12 ms") as "<ms>": tests compare lines, never timings, as text.
+function maskMs(text) {
+  return text.replace(/\d+(?:\.\d+)? ms\b/g, '<ms>');
+}
+
+module.exports.maskMs = maskMs;
 module.exports.filesOf = filesOf;
 module.exports.stageScratch = stageScratch;
 module.exports.makePackageFromFixture = makePackageFromFixture;

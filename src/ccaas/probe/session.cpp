@@ -1,0 +1,79 @@
+#include "ccaas/probe/session.hpp"
+
+#include "ccaas/contract/duration.hpp"
+
+#include <algorithm>
+
+namespace ccaas::probe {
+
+namespace {
+
+// A second look must not be cut short by a tiny dial timeout.
+constexpr std::int64_t k_min_second_look = 2 * contract::k_nanos_per_second;
+
+} // namespace
+
+Session::Session(const ProbeTarget& probe_target, const Cancel& probe_cancel)
+  : target(probe_target)
+  , cancel(probe_cancel)
+  , dial(probe_target.dial_timeout)
+{
+  report.address = contract::format_address(target.address);
+  report.ccid_expected = target.expected_ccid;
+}
+
+void Session::pass(Stage stage, double ms, std::string detail)
+{
+  report.stages.push_back({stage, true, ms, std::move(detail)});
+}
+
+void Session::fail(Stage stage, double ms, std::string detail, std::string error, std::string hint)
+{
+  report.stages.push_back({stage, false, ms, std::move(detail)});
+  report.failed_stage = stage;
+  report.error = std::move(error);
+  report.hint = std::move(hint);
+}
+
+void Session::warn(std::string warning)
+{
+  report.warnings.push_back(std::move(warning));
+}
+
+bool Session::cancelled()
+{
+  if (cancel.requested()) {
+    mark_cancelled();
+  }
+  return report.cancelled;
+}
+
+void Session::mark_cancelled()
+{
+  report.cancelled = true;
+  report.error = "cancelled";
+}
+
+std::string Session::dial_text() const
+{
+  return contract::format_go_duration(target.dial_timeout);
+}
+
+Protocol Session::second_look(const Endpoint& endpoint)
+{
+  if (!m_sniffed) {
+    m_sniffed = sniff_protocol(endpoint, Deadline(std::max(target.dial_timeout, k_min_second_look)), cancel);
+  }
+  return *m_sniffed;
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator)
+{
+  std::string out;
+  for (const std::string& item : items) {
+    out += (out.empty() ? "" : separator) + item;
+  }
+  return out;
+}
+
+} // namespace ccaas::probe
