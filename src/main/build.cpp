@@ -1,19 +1,13 @@
 #include "ccaas/steps/build.hpp"
 #include "ccaas/cli/step_main.hpp"
-#include "ccaas/config/env.hpp"
-#include "ccaas/steps/connection_file.hpp"
 
 namespace {
 
-int build_main(const std::vector<std::string>& args)
+ccaas::steps::Outcome build_main(const std::vector<std::string>& args,
+                                 const ccaas::config::Settings& settings,
+                                 ccaas::steps::Context& context)
 {
-  ccaas::steps::build({args[0],
-                       args[1],
-                       args[2],
-                       ccaas::config::get(ccaas::config::k_builder_config),
-                       ccaas::config::get(ccaas::config::k_dial_timeout),
-                       ccaas::steps::now_seconds()});
-  return ccaas::cli::k_exit_ok;
+  return ccaas::steps::build({args[0], args[1], args[2], settings.template_data, settings.dial_timeout_text}, context);
 }
 
 } // namespace
@@ -24,7 +18,8 @@ int main(int argc, char** argv)
     "build",
     {"CHAINCODE_SOURCE_DIR", "CHAINCODE_METADATA_DIR", "BUILD_OUTPUT_DIR"},
     "Validates the package's connection.json, renders its templates and writes BUILD_OUTPUT_DIR.",
-    {ccaas::config::k_builder_config.name, ccaas::config::k_dial_timeout.name},
+    {&ccaas::config::k_builder_config, &ccaas::config::k_dial_timeout},
+    false,
     build_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

@@ -3,9 +3,11 @@
 
 namespace {
 
-int detect_main(const std::vector<std::string>& args)
+ccaas::steps::Outcome detect_main(const std::vector<std::string>& args,
+                                  const ccaas::config::Settings&,
+                                  ccaas::steps::Context&)
 {
-  return ccaas::steps::detect({args[0], args[1]}) ? ccaas::cli::k_exit_ok : ccaas::cli::k_exit_failure;
+  return ccaas::steps::detect({args[0], args[1]});
 }
 
 } // namespace
@@ -17,6 +19,7 @@ int main(int argc, char** argv)
     {"CHAINCODE_SOURCE_DIR", "CHAINCODE_METADATA_DIR"},
     "Claims a chaincode package whose metadata.json type is \"ccaas\" (any case); silent for other types.",
     {},
+    false,
     detect_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

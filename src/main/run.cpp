@@ -1,22 +1,16 @@
 #include "ccaas/steps/run.hpp"
 #include "ccaas/cli/check_main.hpp"
 #include "ccaas/cli/step_main.hpp"
-#include "ccaas/config/env.hpp"
-#include "ccaas/steps/connection_file.hpp"
-#include "ccaas/util/signals.hpp"
 
 #include <string_view>
 
 namespace {
 
-int run_main(const std::vector<std::string>& args)
+ccaas::steps::Outcome run_main(const std::vector<std::string>& args,
+                               const ccaas::config::Settings& settings,
+                               ccaas::steps::Context& context)
 {
-  ccaas::signals::install_termination_handlers();
-  return ccaas::steps::run({args[0],
-                            args[1],
-                            ccaas::steps::now_seconds(),
-                            ccaas::signals::termination_fd(),
-                            ccaas::config::default_dial_timeout_ns()});
+  return ccaas::steps::run({args[0], args[1], settings.dial_timeout}, context);
 }
 
 } // namespace
@@ -33,8 +27,10 @@ int main(int argc, char** argv)
     "launch dials the chaincode server, probes the server, and exits 1 at once.\n\n"
     "usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json]\n"
     "  what the peer would get from a package file, an unpacked package directory or a durable build\n"
-    "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1)",
-    {ccaas::config::k_builder_config.name, ccaas::config::k_dial_timeout.name},
+    "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1); it reads\n"
+    "  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG and CCAAS_BUILDER_DIAL_TIMEOUT as build does",
+    {&ccaas::config::k_dial_timeout},
+    true,
     run_main};
   return ccaas::cli::run_step(spec, argc, argv);
 }

@@ -1,6 +1,6 @@
 // Go durations and host:port addresses: parse, print, parse again to the same value.
 #include "ccaas/contract/address.hpp"
-#include "ccaas/contract/duration.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -10,9 +10,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
   using namespace ccaas::contract;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const DurationResult duration = parse_go_duration(input);
+  const duration::DurationResult duration = duration::parse_go_duration(input);
   if (duration.nanos && *duration.nanos != INT64_MIN) {
-    const DurationResult again = parse_go_duration(format_go_duration(*duration.nanos));
+    const duration::DurationResult again = duration::parse_go_duration(duration::format_go_duration(*duration.nanos));
     if (!again.nanos || *again.nanos != *duration.nanos) {
       __builtin_trap();
     }

@@ -74,7 +74,7 @@ const BUILD_FAILURES = [
   {
     name: 'no connection.json',
     files: { 'README.md': 'no connection here' },
-    lines: [/^build: error: \S+\/src\/connection\.json: not found: a ccaas package carries connection\.json at the root of code\.tar\.gz$/],
+    lines: [/^build: error: \S+\/src\/connection\.json not found: a ccaas package carries connection\.json at the root of code\.tar\.gz$/],
   },
   {
     name: 'connection.json is not JSON',
@@ -291,7 +291,7 @@ test('release fails clearly when build output is missing, and writes nothing', (
   const r = peer.exec('release', [path.join(dir, 'bld'), path.join(dir, 'release')]);
   assert.equal(r.code, 1);
   assert.deepEqual(r.lines, [
-    `release: error: ${dir}/bld/connection.json: not found: the build step did not complete, or BUILD_OUTPUT_DIR was built by another builder`,
+    `release: error: ${dir}/bld/connection.json not found: the build step did not complete, or BUILD_OUTPUT_DIR was built by another builder`,
   ]);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'release')), []);
 });

@@ -214,6 +214,28 @@ describe('cross-node', { skip }, () => {
     }
   });
 
+  test('no binary is killed by SIGPIPE when what reads its output has gone: release, run and run --check', () => {
+    // Each step starts after the reader of its stderr (and stdout) has exited: every line it
+    // writes meets a broken pipe, deterministically, as a socket write after a reset does.
+    const peer = new Peer({ netns: peerHost, env: { CCAAS_BUILDER_PROBE: 'warn' } });
+    const installed = peer.install(pkgs.close, { keepScratch: true });
+    const bld = path.join(installed.scratch, 'bld');
+    const rel = fs.mkdtempSync(path.join(peer.tmpdir, 'rel-'));
+    fs.rmSync(peer.serverConnectionPath(pkgs.close.id));
+    const bin = (step) => path.join(peer.binDir, step);
+    const cases = [
+      ['release', [bin('release'), bld, rel], 0],
+      ['run', [bin('run'), path.join(installed.durable, 'bld'), peer.runMetadataDir(pkgs.close.id)], 1],
+      ['run --check', [bin('run'), '--check', pkgs.close.file, '--json'], 1],
+    ];
+    for (const [name, argv, expected] of cases) {
+      const script = `{ sleep 0.3; CCAAS_BUILDER_PROBE=warn exec "$@"; } 2>&1 | head -c 0; exit \${PIPESTATUS[0]}`;
+      const r = peerHost.exec('bash', ['-c', script, 'bash', ...argv]);
+      assert.equal(r.code, expected, `${name} exited ${r.code} (141 is SIGPIPE)`);
+    }
+    fs.rmSync(installed.scratch, { recursive: true, force: true });
+  });
+
   for (const [name, stage] of [['silent', 'http2'], ['tlsSilent', 'tls']]) {
     test(`a server that accepts and never answers (${stage}): the verdict at the dial timeout blames the stage that waited`, () => {
       const { code, report } = check(pkgs[name]);

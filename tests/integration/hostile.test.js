@@ -71,7 +71,9 @@ test('run --check refuses hostile tarballs with one line, and leaves no temporar
     ['device member', outer([connection, { name: 'dev', type: '3' }]), /member 'dev': is a device: /],
     ['oversized member', outer([connection, { name: 'big', data: '', size: 70 * 1024 * 1024 }]), /member 'big': is 73400320 bytes; the limit is 67108864$/],
     ['symlink in the outer package', tarGz([{ name: 'metadata.json', type: '2', linkname: '/etc/passwd' }]), /member 'metadata\.json': is a symlink: /],
-    ['not gzip', Buffer.from('plain text, not a package'), /not a tar archive|not a readable \.tar\.gz/],
+    ['not gzip', Buffer.from('plain text, not a package'), /: not gzip data: a chaincode package and its code\.tar\.gz are \.tar\.gz files$/],
+    ['a plain tar', require('node:zlib').gunzipSync(outer([connection])), /: not gzip data: /],
+    ['a gzip bomb: a directory that claims 300 MiB', tarGz([{ name: 'd/', type: '5', size: 300 * 1024 * 1024 }]), /member 'd\/': is 314572800 bytes; the limit is 67108864$/],
     ['truncated', outer([connection]).subarray(0, 40), /not a readable \.tar\.gz/],
   ];
   for (const [name, bytes, re] of table) {

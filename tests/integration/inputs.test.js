@@ -6,6 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { Peer, tempDir, writeTree } = require('./harness/peer');
 
 function scratch(files) {
@@ -34,7 +35,7 @@ test('detect declines a malformed metadata.json with one line', () => {
   fs.rmSync(path.join(missing.meta, 'metadata.json'));
   const r = peer.exec('detect', [missing.src, missing.meta]);
   assert.equal(r.code, 1);
-  assert.deepEqual(r.lines, [`detect: error: ${missing.meta}/metadata.json: not found`]);
+  assert.deepEqual(r.lines, [`detect: error: ${missing.meta}/metadata.json not found`]);
   const untyped = scratch({ 'metadata/metadata.json': { label: 'x' } });
   const quiet = peer.exec('detect', [untyped.src, untyped.meta]);
   assert.equal(quiet.code, 1);
@@ -109,7 +110,11 @@ test('--help and --version answer on stdout with exit 0', () => {
     assert.equal(version.code, 0);
     assert.match(version.stdout, new RegExp(`^ccaas-builder ${step} \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]+(-dirty)?|unknown)\\)\\nbuilt with libcurl `));
   }
-  assert.match(peer.exec('build', ['--help']).stdout, /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n  CCAAS_BUILDER_DIAL_TIMEOUT\n/);
+  const buildHelp = peer.exec('build', ['--help']).stdout;
+  assert.match(buildHelp, /\n  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n      a JSON object whose keys connection\.json's templates use: /);
+  assert.match(buildHelp, /\n  CCAAS_BUILDER_DIAL_TIMEOUT\n      a Go duration \(10s\) written as dial_timeout when a package has none/);
+  assert.match(peer.exec('release', ['--help']).stdout, /\n  CCAAS_BUILDER_PROBE\n      what release does with the reachability probe: .* \(default: warn\)\n/);
+  assert.doesNotMatch(peer.exec('detect', ['--help']).stdout, /environment/);
 });
 
 test('run --check: a broken package fails at config, with every line, in text and in JSON', () => {
@@ -135,7 +140,7 @@ test('run --check: a broken package fails at config, with every line, in text an
 test('run --check: a path that is nothing, usage errors', () => {
   const nothing = peer.exec('run', ['--check', '/nonexistent/pkg.tar.gz']);
   assert.equal(nothing.code, 1);
-  assert.equal(nothing.lines[0], 'check: error: /nonexistent/pkg.tar.gz: not found');
+  assert.equal(nothing.lines[0], 'check: error: /nonexistent/pkg.tar.gz not found');
 
   const usage = [
     [['--check'], 'check: error: PATH is missing (usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json])'],
@@ -149,4 +154,61 @@ test('run --check: a path that is nothing, usage errors', () => {
     assert.equal(u.code, 2, args.join(' '));
     assert.deepEqual(u.lines, [line]);
   }
+});
+
+test('a bad environment variable fails run --check with exit 1 and its name, not the usage code', () => {
+  const dir = tempDir('ccaas-in-pkg-');
+  writeTree(dir, { 'metadata.json': { type: 'ccaas', label: 'cc_1' }, 'connection.json': { address: '127.0.0.1:9' } });
+  const bad = new Peer({ env: { CCAAS_BUILDER_DIAL_TIMEOUT: '10' } });
+  const r = bad.exec('run', ['--check', dir]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.lines, ['check: error: CCAAS_BUILDER_DIAL_TIMEOUT: "10" has no unit (write "10s" for seconds; units are ns, us, ms, s, m, h)']);
+  // build refuses it the same way, even for a package that sets its own dial_timeout
+  const s = scratch({ 'src/connection.json': { address: 'cc:1', dial_timeout: '5s' } });
+  const b = bad.exec('build', [s.src, s.meta, s.bld]);
+  assert.equal(b.code, 1);
+  assert.deepEqual(b.lines, ['build: error: CCAAS_BUILDER_DIAL_TIMEOUT: "10" has no unit (write "10s" for seconds; units are ns, us, ms, s, m, h)']);
+  assert.deepEqual(fs.readdirSync(s.bld), []);
+});
+
+test('a private key anywhere in connection.json is never shown, and makes every copy private', () => {
+  const { Pki } = require('./harness/certs');
+  const key = new Pki().makeCa('ca', 'a CA').key;
+  const connection = { address: '127.0.0.1:9', dial_timeout: '1s', notes: { backup: key, owner: 'ops', list: [key] } };
+  const dir = tempDir('ccaas-in-pkg-');
+  writeTree(dir, { 'metadata.json': { type: 'ccaas', label: 'cc_1' }, 'connection.json': connection });
+
+  const json = peer.exec('run', ['--check', dir, '--json']); // exec fails the test on any PEM in the output
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(report.connection.notes, { backup: '<private key, redacted>', owner: 'ops', list: ['<private key, redacted>'] });
+
+  const text = peer.exec('run', ['--check', dir]);
+  assert.equal(text.lines[1], 'check: connection.json as the peer reads it (PEM redacted): {"address":"127.0.0.1:9","dial_timeout":"1s","notes":{"backup":"<private key, redacted>","owner":"ops","list":["<private key, redacted>"]}}');
+
+  const s = scratch({ 'src/connection.json': connection });
+  assert.equal(peer.exec('build', [s.src, s.meta, s.bld]).code, 0);
+  assert.equal(fs.statSync(path.join(s.bld, 'connection.json')).mode & 0o777, 0o600);
+  assert.equal(peer.exec('release', [s.bld, s.rel]).code, 0);
+  assert.equal(fs.statSync(path.join(s.rel, 'chaincode/server/connection.json')).mode & 0o777, 0o600);
+});
+
+test('an exception inside run --check ends in exit 1 with one line, and leaves no temporary directory', () => {
+  // A TMPDIR that is a file: the check's temporary directory cannot be made.
+  const tmp = tempDir('ccaas-in-tmp-');
+  const notADir = path.join(tmp, 'file');
+  fs.writeFileSync(notADir, '');
+  const dir = tempDir('ccaas-in-pkg-');
+  writeTree(dir, { 'metadata.json': { type: 'ccaas', label: 'cc_1' }, 'connection.json': { address: '127.0.0.1:9' } });
+  const r = spawnSync(path.join(peer.binDir, 'run'), ['--check', dir, '--json'], { encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: notADir } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.signal, null);
+  assert.match(r.stderr, /^check: error: \S+\/file: cannot create a temporary directory: Not a directory \(set TMPDIR to a writable directory\)\n/);
+
+  // A package file the check unpacks, then fails on: the temporary directory is gone after.
+  const scratchTmp = tempDir('ccaas-in-tmp-');
+  const pkgFile = path.join(scratchTmp, 'broken.tar.gz');
+  fs.writeFileSync(pkgFile, require('node:zlib').gzipSync(Buffer.from('not a tar archive at all, only words')));
+  const broken = spawnSync(path.join(peer.binDir, 'run'), ['--check', pkgFile], { encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: scratchTmp } });
+  assert.equal(broken.status, 1, broken.stderr);
+  assert.deepEqual(fs.readdirSync(scratchTmp), ['broken.tar.gz']);
 });

@@ -66,7 +66,7 @@ test('run reports bad inputs in one line', () => {
   fs.rmSync(path.join(bld, 'connection.json'));
   r = peer.exec('run', [bld, other]);
   assert.equal(r.code, 1);
-  assert.deepEqual(r.lines, [`run: error: ${bld}/connection.json: not found: this build has no connection.json (built by another builder?): reinstall the package`]);
+  assert.deepEqual(r.lines, [`run: error: ${bld}/connection.json not found: this build has no connection.json (built by another builder?): reinstall the package`]);
 });
 
 test('run exits within a second of SIGTERM', async () => {

@@ -49,10 +49,9 @@ TEST_CASE("template errors name the key, the variable and propagateEnvironment")
   CHECK(render_template("{{.obj.b}}", d).error.find("needs key \"obj.b\"") != std::string::npos);
   CHECK(render_template("{{.obj}}", d).error
         == "template {{.obj}}: key \"obj\" of CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG holds an object; only strings, "
-           "integers and booleans can be substituted");
+           "numbers and booleans can be substituted");
   CHECK(render_template("{{.list}}", d).error.find("holds array") != std::string::npos);
   CHECK(render_template("{{.nothing}}", d).error.find("holds null") != std::string::npos);
-  CHECK(render_template("{{.half}}", d).error.find("holds number") != std::string::npos);
   CHECK(render_template("{{printf \"%s\" .peer}}", d).error
         == "template action {{printf \"%s\" .peer}} is not supported: use {{.key}} with a key of "
            "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG");
@@ -82,4 +81,33 @@ TEST_CASE("the variable must hold a JSON object")
   CHECK(message("[1]")
         == "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: must be a JSON object such as {\"peername\":\"peer0org1\"}, "
            "found array");
+}
+
+TEST_CASE("numbers render as Go's %v of the float64 that encoding/json makes of them")
+{
+  // Go's strconv.FormatFloat(v, 'g', -1, 64): shortest digits; an exponent below -4 or from 6 on.
+  CHECK(go_print_float(9999) == "9999");
+  CHECK(go_print_float(100000) == "100000");
+  CHECK(go_print_float(123456) == "123456");
+  CHECK(go_print_float(1000000) == "1e+06");
+  CHECK(go_print_float(1234567) == "1.234567e+06");
+  CHECK(go_print_float(123456789) == "1.23456789e+08");
+  CHECK(go_print_float(1e21) == "1e+21");
+  CHECK(go_print_float(1e100) == "1e+100");
+  CHECK(go_print_float(1.5) == "1.5");
+  CHECK(go_print_float(0.1) == "0.1");
+  CHECK(go_print_float(0.0001) == "0.0001");
+  CHECK(go_print_float(0.00001) == "1e-05");
+  CHECK(go_print_float(2.5e-5) == "2.5e-05");
+  CHECK(go_print_float(12345.678) == "12345.678");
+  CHECK(go_print_float(-2) == "-2");
+  CHECK(go_print_float(0) == "0");
+  CHECK(go_print_float(5e-324) == "5e-324");
+
+  const TemplateData d = data(R"({"port":9999,"big":1000000,"half":1.5,"tiny":0.00001,"huge":12345678901234567890})");
+  CHECK(render_template("cc:{{.port}}", d).text == "cc:9999");
+  CHECK(render_template("{{.big}}", d).text == "1e+06");
+  CHECK(render_template("{{.half}}s", d).text == "1.5s");
+  CHECK(render_template("{{.tiny}}", d).text == "1e-05");
+  CHECK(render_template("{{.huge}}", d).text == "1.2345678901234567e+19");
 }

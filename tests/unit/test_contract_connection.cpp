@@ -193,21 +193,17 @@ TEST_CASE("rendering fills every string field and default dial timeouts never wr
   const auto data = config::TemplateData::from_env_value(std::string(R"({"peer":"peer0","port":7052})"));
   Diagnostics diags;
   contract::render_connection(doc, data, k_where, diags);
-  contract::apply_default_dial_timeout(doc, std::string("15s"), diags);
+  contract::apply_default_dial_timeout(doc, std::string("15s"));
   CHECK(diags.errors.empty());
   CHECK(doc.dump()
         == R"({"address":"peer0-cc:7052","domain":"peer0.example.com","tls_required":false,"dial_timeout":"15s"})");
 
   json::Json keep = json::Json::parse(R"({"address":"cc:1","dial_timeout":"2s"})");
-  contract::apply_default_dial_timeout(keep, std::string("15s"), diags);
+  contract::apply_default_dial_timeout(keep, std::string("15s"));
   CHECK(keep["dial_timeout"] == "2s");
   json::Json none = json::Json::parse(R"({"address":"cc:1"})");
-  contract::apply_default_dial_timeout(none, std::nullopt, diags);
+  contract::apply_default_dial_timeout(none, std::nullopt);
   CHECK_FALSE(none.contains("dial_timeout"));
-  contract::apply_default_dial_timeout(none, std::string("10"), diags);
-  REQUIRE(diags.errors.size() == 1);
-  CHECK(diags.errors[0]
-        == "CCAAS_BUILDER_DIAL_TIMEOUT: \"10\" has no unit (write \"10s\" for seconds; units are ns, us, ms, s, m, h)");
 
   json::Json missing = json::Json::parse(R"({"address":"{{.nope}}:1"})");
   Diagnostics missing_diags;
@@ -233,4 +229,28 @@ TEST_CASE("a redacted connection summarises certificates and hides keys")
   CHECK(out["root_cert"].get<std::string>().rfind("<1 certificate(s): CN=cc CA until ", 0) == 0);
   CHECK(out["note"] == "<PEM, redacted: holds no CERTIFICATE block>");
   CHECK(out["address"] == "cc:1");
+}
+
+TEST_CASE("a private key at any depth is redacted, and makes the file private")
+{
+  const auto ca = test_support::make_ca({"cc CA"});
+  const auto client = test_support::issue(ca, {"peer0 client"});
+  const json::Json doc = {
+    {"address", "cc:1"},
+    {"notes", {{"backup", client.key_pem}, {"list", {"plain", client.key_pem, ca.cert_pem}}}},
+  };
+  const std::string shown = contract::redacted(doc).dump();
+  CHECK(shown.find("BEGIN") == std::string::npos);
+  const json::Json out = contract::redacted(doc);
+  CHECK(out["notes"]["backup"] == "<private key, redacted>");
+  CHECK(out["notes"]["list"][0] == "plain");
+  CHECK(out["notes"]["list"][1] == "<private key, redacted>");
+  CHECK(out["notes"]["list"][2].get<std::string>().rfind("<1 certificate(s): CN=cc CA until ", 0) == 0);
+
+  const Outcome plain = validate({{"address", "cc:1"}});
+  REQUIRE(plain.connection.has_value());
+  CHECK_FALSE(plain.connection->holds_private_key());
+  const Outcome nested = validate(doc);
+  REQUIRE(nested.connection.has_value());
+  CHECK(nested.connection->holds_private_key());
 }

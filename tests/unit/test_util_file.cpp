@@ -67,7 +67,7 @@ TEST_CASE("read_regular_file refuses what is not a small regular file, without b
         == (dir.path() / "fifo").string() + ": is a FIFO, not a regular file");
 
   CHECK(failure_of([&] { file::read_regular_file(dir.path() / "absent"); })
-        == (dir.path() / "absent").string() + ": not found");
+        == (dir.path() / "absent").string() + " not found");
 
   const fs::path big = dir.write("big", std::string(2000, 'x'));
   CHECK(failure_of([&] { file::read_regular_file(big, 1000); }) == big.string() + ": is 2000 bytes; the limit is 1000");

@@ -1,14 +1,13 @@
 #include "ccaas/cli/step_main.hpp"
 
 #include "ccaas/cli/version.hpp"
-
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
-#include "ccaas/util/log.hpp"
 #include "ccaas/util/signals.hpp"
 
 #include <unistd.h>
 
+#include <ctime>
 #include <string_view>
 
 namespace ccaas::cli {
@@ -34,27 +33,58 @@ std::string help_text(const StepSpec& spec)
     text += std::string(" ") + arg;
   }
   text += "\n\n" + std::string(spec.summary) + "\n";
-  if (!spec.env_vars.empty()) {
+  if (!spec.variables.empty()) {
     text += "\nenvironment (list each under the builder's propagateEnvironment in core.yaml):\n";
-    for (const char* var : spec.env_vars) {
-      text += std::string("  ") + var + "\n";
+    for (const config::EnvVar* var : spec.variables) {
+      text += std::string("  ") + var->name + "\n      " + var->description
+              + (var->default_value != nullptr ? std::string(" (default: ") + var->default_value + ")" : "") + "\n";
     }
   }
   text += "\nexit codes: 0 success; 1 failure";
   text += std::string_view(spec.name) == "detect" ? " or not a ccaas package" : "";
   text += "; 2 usage";
-  text += std::string_view(spec.name) == "run" ? "; 143 terminated" : "";
+  text += spec.cancellable ? "; 143 terminated" : "";
   text += "\nmessages go to stderr, one line each; the peer logs them at INFO\n";
   return text;
 }
 
 } // namespace
 
+int exit_code(steps::Outcome outcome)
+{
+  switch (outcome) {
+    case steps::Outcome::ok:
+      return k_exit_ok;
+    case steps::Outcome::terminated:
+      return k_exit_terminated;
+    case steps::Outcome::failed:
+    case steps::Outcome::not_ours:
+      break;
+  }
+  return k_exit_failure;
+}
+
+int guarded(log::Reporter& reporter, const std::function<steps::Outcome()>& body)
+{
+  try {
+    return exit_code(body());
+  } catch (const ReportedFailure&) {
+    // its lines are written
+  } catch (const Failure& e) {
+    reporter.error(e.what());
+  } catch (const std::exception& e) {
+    reporter.error(std::string("internal error: ") + e.what());
+  } catch (...) {
+    reporter.error("internal error");
+  }
+  return k_exit_failure;
+}
+
 int run_step(const StepSpec& spec, int argc, char** argv)
 {
   signals::ignore_broken_pipes();
-  log::set_step(spec.name);
-  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  log::StderrReporter reporter(spec.name);
+  const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
 
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     write_fully(STDOUT_FILENO, help_text(spec));
@@ -65,23 +95,19 @@ int run_step(const StepSpec& spec, int argc, char** argv)
     return k_exit_ok;
   }
   if (args.size() != spec.arg_names.size()) {
-    log::error("usage: expected " + join_names(spec.arg_names) + " arguments, got " + std::to_string(args.size())
-               + " (see --help)");
+    reporter.error("usage: expected " + join_names(spec.arg_names) + " arguments, got " + std::to_string(args.size())
+                   + " (see --help)");
     return k_exit_usage;
   }
-
-  try {
-    return spec.body(args);
-  } catch (const ReportedFailure&) {
-    // its lines are written
-  } catch (const Failure& e) {
-    log::error(e.what());
-  } catch (const std::exception& e) {
-    log::error(std::string("internal error: ") + e.what());
-  } catch (...) {
-    log::error("internal error");
-  }
-  return k_exit_failure;
+  return guarded(reporter, [&] {
+    const config::Settings settings = config::load_settings(spec.variables);
+    if (spec.cancellable) {
+      signals::install_termination_handlers();
+    }
+    steps::Context context{
+      reporter, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+    return spec.body(args, settings, context);
+  });
 }
 
 } // namespace ccaas::cli

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "ccaas/config/settings.hpp"
+#include "ccaas/steps/context.hpp"
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,16 +15,25 @@ inline constexpr int k_exit_usage = 2;
 inline constexpr int k_exit_terminated = 143; // 128 + SIGTERM
 
 struct StepSpec {
-  const char* name;                                  // "build"
-  std::vector<const char*> arg_names;                // {"CHAINCODE_SOURCE_DIR", ...}, as the peer's contract names them
-  const char* summary;                               // one line for --help
-  std::vector<const char*> env_vars;                 // the variables the step reads, for --help
-  int (*body)(const std::vector<std::string>& args); // returns the exit code; may throw Failure
+  const char* name;                             // "build"
+  std::vector<const char*> arg_names;           // {"CHAINCODE_SOURCE_DIR", ...}, as the peer's contract names them
+  const char* summary;                          // for --help
+  std::vector<const config::EnvVar*> variables; // what the step reads from the environment
+  bool cancellable;                             // SIGTERM/SIGINT cancel it (it waits on the network)
+  steps::Outcome (*body)(const std::vector<std::string>& args, const config::Settings&, steps::Context&);
 };
 
-// The only place that turns errors into exit codes and stderr lines: checks the argument count
-// exactly, answers --help and --version, runs the body, maps Failure to 1 and anything else to 1
-// with an "internal error" line. Nothing is written to stdout except for --help and --version.
+// The exit code of an outcome: the one table, for every entry point.
+int exit_code(steps::Outcome outcome);
+
+// Runs body and turns what it returns or throws into an exit code and at most one more line:
+// Failure is its own line, ReportedFailure's lines are written, anything else is an "internal
+// error" line. Every entry point goes through here; nothing below it exits.
+int guarded(log::Reporter& reporter, const std::function<steps::Outcome()>& body);
+
+// A step's main: checks the argument count exactly, answers --help and --version, reads the
+// step's variables once (a bad one fails with exit 1), and runs the body guarded. Nothing is
+// written to stdout except for --help and --version.
 int run_step(const StepSpec& spec, int argc, char** argv);
 
 } // namespace ccaas::cli

@@ -1,9 +1,9 @@
 #include "ccaas/config/template.hpp"
 
-#include "ccaas/config/env.hpp"
+#include "ccaas/config/settings.hpp"
 #include "ccaas/util/error.hpp"
 
-#include <cmath>
+#include <charconv>
 
 namespace ccaas::config {
 
@@ -27,7 +27,8 @@ std::string env_name()
   return k_builder_config.name;
 }
 
-// What Go's fmt prints for a value taken from a JSON-decoded map[string]interface{}.
+// What Go's fmt prints for a value taken from a JSON-decoded map[string]interface{}: strings as
+// they are, booleans as true/false, numbers as the float64 encoding/json made of them.
 std::optional<std::string> print_value(const nlohmann::json& value)
 {
   if (value.is_string()) {
@@ -37,18 +38,58 @@ std::optional<std::string> print_value(const nlohmann::json& value)
     return value.get<bool>() ? "true" : "false";
   }
   if (value.is_number()) {
-    // encoding/json decodes numbers as float64; %v prints integral values below 1e21 without
-    // an exponent or a fraction, which covers ports and counts.
-    const double number = value.get<double>();
-    if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 1e15) {
-      return std::to_string(static_cast<long long>(number));
-    }
-    return std::nullopt;
+    return go_print_float(value.get<double>());
   }
   return std::nullopt;
 }
 
 } // namespace
+
+std::string go_print_float(double value)
+{
+  // The shortest digits that read back as the same float64, as strconv does, in scientific form
+  // ("1.234567e+06"); then strconv's 'g' rule with shortest precision: an exponent when it is
+  // below -4 or at least 6 (the precision Go uses for that decision), plain digits otherwise.
+  char buffer[64];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  std::string_view text(buffer, static_cast<std::size_t>(written.ptr - buffer));
+  std::string out;
+  if (!text.empty() && text.front() == '-') {
+    out = "-";
+    text.remove_prefix(1);
+  }
+  const std::size_t e = text.find('e');
+  std::string digits;
+  for (const char c : text.substr(0, e)) {
+    if (c != '.') {
+      digits += c;
+    }
+  }
+  int exponent = 0;
+  const std::string_view exponent_text = text.substr(e + 1);
+  std::from_chars(exponent_text.data() + (exponent_text.front() == '+' ? 1 : 0),
+                  exponent_text.data() + exponent_text.size(),
+                  exponent);
+  const int count = static_cast<int>(digits.size());
+  const int point = exponent + 1; // digits before the decimal point
+  if (exponent < -4 || exponent >= 6) {
+    out += digits.front();
+    if (count > 1) {
+      out += '.';
+      out += digits.substr(1);
+    }
+    const int magnitude = exponent < 0 ? -exponent : exponent;
+    out += exponent < 0 ? "e-" : "e+";
+    out += (magnitude < 10 ? "0" : "") + std::to_string(magnitude);
+  } else if (point <= 0) {
+    out += "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+  } else if (point >= count) {
+    out += digits + std::string(static_cast<std::size_t>(point - count), '0');
+  } else {
+    out += digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
+  }
+  return out;
+}
 
 TemplateData TemplateData::from_env_value(const std::optional<std::string>& value)
 {
@@ -166,7 +207,7 @@ RenderResult render_template(std::string_view text, const TemplateData& data)
       if (!printed) {
         result.error = "template " + shown + ": key \"" + path + "\" of " + env_name() + " holds "
                        + std::string(node->is_object() ? "an object" : node->type_name())
-                       + "; only strings, integers and booleans can be substituted";
+                       + "; only strings, numbers and booleans can be substituted";
         return result;
       }
       out.append(*printed);

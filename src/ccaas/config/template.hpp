@@ -7,7 +7,7 @@
 #include <string_view>
 
 // The part of Go's text/template that connection.json templates use with Fabric's ccaas_builder:
-// {{.key}}, {{ .key }}, {{.a.b}} and the trim markers {{- and -}}, over the JSON object in
+// {{.key}}, {{ .key }}, {{.a.b}}, comments and the trim markers {{- and -}}, over the JSON object in
 // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, with missingkey=error. Other actions are refused by name.
 namespace ccaas::config {
 
@@ -34,5 +34,10 @@ struct RenderResult {
 };
 
 RenderResult render_template(std::string_view text, const TemplateData& data);
+
+// A JSON number as Fabric's builder renders it: encoding/json decodes it as a float64, and
+// text/template prints that with fmt's %v, which is strconv's shortest 'g' form: 9999 stays
+// "9999", 1000000 becomes "1e+06", 0.00001 "1e-05". (A JSON -0 reads as 0 here, "-0" in Go.)
+std::string go_print_float(double value);
 
 } // namespace ccaas::config

@@ -1,9 +1,8 @@
 #include "ccaas/contract/connection.hpp"
 
-#include "ccaas/config/env.hpp"
 #include "ccaas/config/template.hpp"
-#include "ccaas/contract/duration.hpp"
 #include "ccaas/tls/pem.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <cmath>
 
@@ -11,7 +10,7 @@ namespace ccaas::contract {
 
 namespace {
 
-constexpr std::int64_t k_peer_default_startup_timeout = 300 * k_nanos_per_second;
+constexpr std::int64_t k_peer_default_startup_timeout = 300 * duration::k_nanos_per_second;
 
 std::string format_time(std::int64_t epoch)
 {
@@ -104,7 +103,7 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
                   "use the peer's default of 3s, or write a duration such as \"10s\"");
       return std::nullopt;
     }
-    const DurationResult parsed = parse_go_duration(text);
+    const duration::DurationResult parsed = duration::parse_go_duration(text);
     if (!parsed.nanos) {
       check.error(field, parsed.error);
       return std::nullopt;
@@ -122,7 +121,7 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
       return std::nullopt;
     }
     nanos = static_cast<std::int64_t>(number);
-    if (nanos > 0 && nanos < k_nanos_per_ms) {
+    if (nanos > 0 && nanos < duration::k_nanos_per_ms) {
       const std::string shown = value.dump();
       check.error(field,
                   shown + " is a JSON number, which the peer reads as " + shown
@@ -137,13 +136,13 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
     check.error(field, "is negative: every dial would fail at once");
     return std::nullopt;
   }
-  if (nanos > 0 && nanos < k_nanos_per_ms) {
-    check.error(field, format_go_duration(nanos) + " is below one millisecond: no dial can complete in it");
+  if (nanos > 0 && nanos < duration::k_nanos_per_ms) {
+    check.error(field, duration::format_go_duration(nanos) + " is below one millisecond: no dial can complete in it");
     return std::nullopt;
   }
   if (nanos > k_peer_default_startup_timeout) {
     check.warning(field,
-                  format_go_duration(nanos)
+                  duration::format_go_duration(nanos)
                     + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
                       "server then shows only as \"timeout expired while starting chaincode\"");
   }
@@ -175,6 +174,61 @@ void check_certificates(Checker& check, const char* field, const std::string& pe
 
 } // namespace
 
+namespace {
+
+bool holds_pem(const json::Json& value)
+{
+  return value.is_string() && value.get_ref<const std::string&>().find("-----BEGIN") != std::string::npos;
+}
+
+bool is_private_key(const std::string& pem)
+{
+  return pem.find("PRIVATE KEY") != std::string::npos;
+}
+
+void redact_in_place(json::Json& value)
+{
+  if (value.is_object() || value.is_array()) {
+    for (auto& item : value) {
+      redact_in_place(item);
+    }
+    return;
+  }
+  if (!holds_pem(value)) {
+    return;
+  }
+  const std::string pem = value.get<std::string>();
+  if (is_private_key(pem)) {
+    value = "<private key, redacted>";
+    return;
+  }
+  const tls::PemResult parsed = tls::parse_certificates(pem);
+  if (!parsed.error.empty()) {
+    value = "<PEM, redacted: " + parsed.error + ">";
+    return;
+  }
+  std::string summary;
+  for (const tls::CertificateInfo& cert : parsed.certificates) {
+    summary += (summary.empty() ? "" : "; ") + cert.subject + " until " + format_time(cert.not_after);
+  }
+  value = "<" + std::to_string(parsed.certificates.size()) + " certificate(s): " + summary + ">";
+}
+
+bool any_private_key(const json::Json& value)
+{
+  if (value.is_object() || value.is_array()) {
+    for (const auto& item : value) {
+      if (any_private_key(item)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return holds_pem(value) && is_private_key(value.get_ref<const std::string&>());
+}
+
+} // namespace
+
 std::int64_t Connection::effective_dial_timeout() const
 {
   return dial_timeout.value_or(0) == 0 ? k_peer_default_dial_timeout : *dial_timeout;
@@ -182,12 +236,13 @@ std::int64_t Connection::effective_dial_timeout() const
 
 bool Connection::holds_private_key() const
 {
-  return !client_key.empty();
+  return !client_key.empty() || any_private_key(doc);
 }
 
 std::string Connection::summary() const
 {
-  std::string text = format_address(address) + ", dial_timeout " + format_go_duration(effective_dial_timeout());
+  std::string text =
+    format_address(address) + ", dial_timeout " + duration::format_go_duration(effective_dial_timeout());
   if (!dial_timeout || *dial_timeout == 0) {
     text += " (the peer's default)";
   }
@@ -225,45 +280,17 @@ void render_connection(json::Json& doc, const config::TemplateData& data, const 
   }
 }
 
-void apply_default_dial_timeout(json::Json& doc,
-                                const std::optional<std::string>& default_dial_timeout,
-                                Diagnostics& diags)
+void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string>& default_dial_timeout)
 {
-  if (doc.contains("dial_timeout") || !default_dial_timeout) {
-    return;
+  if (!doc.contains("dial_timeout") && default_dial_timeout) {
+    doc["dial_timeout"] = *default_dial_timeout;
   }
-  const DurationResult parsed = parse_go_duration(*default_dial_timeout);
-  if (!parsed.nanos || *parsed.nanos < k_nanos_per_ms) {
-    diags.errors.push_back(std::string(config::k_dial_timeout.name) + ": "
-                           + (parsed.nanos ? "must be at least 1ms" : parsed.error));
-    return;
-  }
-  doc["dial_timeout"] = *default_dial_timeout;
 }
 
 json::Json redacted(const json::Json& doc)
 {
   json::Json out = doc;
-  for (auto& [key, value] : out.items()) {
-    if (!value.is_string() || value.get<std::string>().find("-----BEGIN") == std::string::npos) {
-      continue;
-    }
-    const std::string pem = value.get<std::string>();
-    if (pem.find("PRIVATE KEY") != std::string::npos) {
-      value = "<private key, redacted>";
-      continue;
-    }
-    const tls::PemResult parsed = tls::parse_certificates(pem);
-    if (!parsed.error.empty()) {
-      value = "<PEM, redacted: " + parsed.error + ">";
-      continue;
-    }
-    std::string summary;
-    for (const tls::CertificateInfo& cert : parsed.certificates) {
-      summary += (summary.empty() ? "" : "; ") + cert.subject + " until " + format_time(cert.not_after);
-    }
-    value = "<" + std::to_string(parsed.certificates.size()) + " certificate(s): " + summary + ">";
-  }
+  redact_in_place(out);
   return out;
 }
 

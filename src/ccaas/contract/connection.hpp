@@ -29,13 +29,16 @@ struct Connection {
   std::string client_key;
 
   std::int64_t effective_dial_timeout() const;
-  // Whether the written file holds a private key (and so must be mode 0600).
+  // Whether the written file holds a private key anywhere, client_key or any other key's value
+  // (and so must be mode 0600).
   bool holds_private_key() const;
   // "peer0:9999, dial_timeout 10s, TLS with client authentication"
   std::string summary() const;
 };
 
 inline constexpr const char* k_connection_file = "connection.json";
+// The peer's DialTimeout when connection.json gives none or 0 (core/container/externalbuilder/instance.go).
+inline constexpr std::int64_t k_peer_default_dial_timeout = 3'000'000'000;
 inline constexpr std::int64_t k_expiry_warning_seconds = 30 * 24 * 3600;
 
 // Renders every top-level string value as a template over data (Fabric's ccaas_builder renders
@@ -43,11 +46,9 @@ inline constexpr std::int64_t k_expiry_warning_seconds = 30 * 24 * 3600;
 // own keys work too). Problems go to diags, each naming the field.
 void render_connection(json::Json& doc, const config::TemplateData& data, const std::string& where, Diagnostics& diags);
 
-// Fills dial_timeout from default_dial_timeout (CCAAS_BUILDER_DIAL_TIMEOUT) when the document
-// has none, so that the written file never says "dial_timeout": "".
-void apply_default_dial_timeout(json::Json& doc,
-                                const std::optional<std::string>& default_dial_timeout,
-                                Diagnostics& diags);
+// Fills dial_timeout from default_dial_timeout (CCAAS_BUILDER_DIAL_TIMEOUT, already checked as a
+// Go duration) when the document has none, so that the written file never says "dial_timeout": "".
+void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string>& default_dial_timeout);
 
 // How much of the TLS material to check. Pairing the private key with its certificate costs
 // OpenSSL 3's key decoders (about 1 ms and 2 MB): build does it; release and run read build's
@@ -65,7 +66,7 @@ std::optional<Connection> validate_connection(json::Json doc,
                                               KeyCheck key_check = KeyCheck::pair);
 
 // A copy of a connection.json safe to print: certificates summarised (subject, expiry), private
-// keys and any other PEM replaced.
+// keys and any other PEM replaced, at any depth (unknown keys are kept, and may nest).
 json::Json redacted(const json::Json& doc);
 
 } // namespace ccaas::contract

@@ -1,8 +1,8 @@
 #include "ccaas/probe/probe.hpp"
 
 #include "ccaas/contract/connection.hpp"
-#include "ccaas/contract/duration.hpp"
 #include "ccaas/probe/stages.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <algorithm>
 
@@ -11,7 +11,7 @@ namespace ccaas::probe {
 namespace {
 
 // After the response headers, how long the server may take with its first message.
-constexpr std::int64_t k_min_response_budget = 2 * contract::k_nanos_per_second;
+constexpr std::int64_t k_min_response_budget = 2 * duration::k_nanos_per_second;
 
 void run_stages(Session& session)
 {

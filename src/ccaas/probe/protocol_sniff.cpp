@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -48,40 +50,54 @@ std::string exchange(const Endpoint& endpoint,
   return reply;
 }
 
-// The server answers a TLS ClientHello with a handshake (or with an alert, which is TLS too).
+int g_alert_index = -1;
+
+// Records that the server answered in TLS: a ServerHello, or an alert (which is TLS too).
+void on_sniff_info(const SSL* ssl, int where, int) noexcept
+{
+  if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT
+      || ((where & SSL_CB_LOOP) != 0 && SSL_get_state(ssl) == TLS_ST_CR_SRVR_HELLO)) {
+    SSL_set_ex_data(const_cast<SSL*>(ssl), g_alert_index, const_cast<SSL*>(ssl)); // any non-null mark
+  }
+}
+
+// The server answers a TLS ClientHello with a handshake, or with an alert: read off OpenSSL's
+// callbacks, not its error texts.
 bool speaks_tls(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
 {
+  static std::once_flag once;
+  std::call_once(once, [] { g_alert_index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr); });
   UniqueFd socket(connect_one(endpoint, deadline, cancel));
-  if (socket.get() < 0) {
+  if (socket.get() < 0 || g_alert_index < 0) {
     return false;
   }
-  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  SSL* ssl = SSL_new(ctx);
-  SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
-  SSL_set_fd(ssl, socket.get());
-  bool tls = false;
+  const std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  if (!ctx) {
+    ERR_clear_error();
+    return false;
+  }
+  const std::unique_ptr<SSL, void (*)(SSL*)> ssl(SSL_new(ctx.get()), SSL_free);
+  if (!ssl || SSL_set_fd(ssl.get(), socket.get()) != 1) {
+    ERR_clear_error();
+    return false;
+  }
+  SSL_set_verify(ssl.get(), SSL_VERIFY_NONE, nullptr);
+  SSL_set_info_callback(ssl.get(), on_sniff_info);
   for (;;) {
-    const int rc = SSL_connect(ssl);
+    const int rc = SSL_connect(ssl.get());
     if (rc == 1) {
-      tls = true;
       break;
     }
-    const int error = SSL_get_error(ssl, rc);
-    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-      if (wait_fd(socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, cancel) <= 0) {
-        break;
-      }
-      continue;
+    const int error = SSL_get_error(ssl.get(), rc);
+    if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+      break;
     }
-    const unsigned long code = ERR_peek_last_error();
-    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-    tls = reason != nullptr && std::strstr(reason, "alert") != nullptr;
-    break;
+    if (wait_fd(socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, cancel) <= 0) {
+      break;
+    }
   }
   ERR_clear_error();
-  SSL_free(ssl);
-  SSL_CTX_free(ctx);
-  return tls;
+  return SSL_get_ex_data(ssl.get(), g_alert_index) != nullptr;
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <poll.h>
 
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 namespace ccaas::probe {
@@ -18,7 +19,7 @@ struct Lookup {
   std::vector<Endpoint> endpoints;
 };
 
-void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result)
+void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) noexcept
 {
   auto* lookup = static_cast<Lookup*>(arg);
   lookup->done = true;
@@ -26,17 +27,27 @@ void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result)
   if (result == nullptr) {
     return;
   }
-  for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
-    Endpoint endpoint;
-    if (node->ai_addrlen > sizeof endpoint.addr) {
-      continue;
+  try {
+    for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
+      Endpoint endpoint;
+      if (node->ai_addrlen > sizeof endpoint.addr) {
+        continue;
+      }
+      std::memcpy(&endpoint.addr, node->ai_addr, node->ai_addrlen);
+      endpoint.length = node->ai_addrlen;
+      lookup->endpoints.push_back(endpoint);
     }
-    std::memcpy(&endpoint.addr, node->ai_addr, node->ai_addrlen);
-    endpoint.length = node->ai_addrlen;
-    lookup->endpoints.push_back(endpoint);
+  } catch (...) {
+    lookup->status = ARES_ENOMEM; // no exception crosses c-ares' frames
   }
   ares_freeaddrinfo(result);
 }
+
+// The resolver channel, destroyed with its pending queries (their callbacks see ARES_EDESTRUCTION).
+struct ChannelDeleter {
+  void operator()(ares_channeldata* channel) const { ares_destroy(channel); }
+};
+using Channel = std::unique_ptr<ares_channeldata, ChannelDeleter>;
 
 ResolveStatus status_of(int code)
 {
@@ -103,16 +114,19 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
 
   static std::once_flag init_once;
   std::call_once(init_once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
-  ares_channel channel = nullptr;
+  ares_channel raw = nullptr;
   ares_options options{};
   options.timeout = deadline.remaining_ms() > 0 ? deadline.remaining_ms() : 1;
   options.tries = 1;
-  if (ares_init_options(&channel, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
+  if (ares_init_options(&raw, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
     result.error = "cannot initialise the resolver (is /etc/resolv.conf readable?)";
     return result;
   }
+  // Declared after lookup, so that the channel goes first and its callback finds lookup alive.
 
   Lookup lookup;
+  const Channel owned(raw);
+  ares_channel channel = owned.get();
   ares_addrinfo_hints hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -145,13 +159,11 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
     }
     ::poll(fds, count, wait_ms);
     if (cancel.requested()) {
-      ares_destroy(channel);
       result.status = ResolveStatus::cancelled;
       result.error = "cancelled";
       return result;
     }
     if (deadline.expired() && !lookup.done) {
-      ares_destroy(channel); // calls on_addrinfo with ARES_EDESTRUCTION
       result.status = ResolveStatus::timeout;
       result.error = "no answer within the dial timeout";
       return result;
@@ -168,7 +180,6 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
     }
     ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD); // timeouts
   }
-  ares_destroy(channel);
 
   result.status = status_of(lookup.status);
   result.endpoints = std::move(lookup.endpoints);

@@ -1,6 +1,6 @@
 #include "ccaas/probe/session.hpp"
 
-#include "ccaas/contract/duration.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@ namespace ccaas::probe {
 namespace {
 
 // A second look must not be cut short by a tiny dial timeout.
-constexpr std::int64_t k_min_second_look = 2 * contract::k_nanos_per_second;
+constexpr std::int64_t k_min_second_look = 2 * duration::k_nanos_per_second;
 
 } // namespace
 
@@ -56,7 +56,7 @@ void Session::mark_cancelled()
 
 std::string Session::dial_text() const
 {
-  return contract::format_go_duration(target.dial_timeout);
+  return duration::format_go_duration(target.dial_timeout);
 }
 
 Protocol Session::second_look(const Endpoint& endpoint)

@@ -1,5 +1,5 @@
-#include "ccaas/contract/duration.hpp"
 #include "ccaas/probe/stages.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <netinet/in.h>
 

@@ -1,13 +1,10 @@
 #include "ccaas/steps/build.hpp"
 
-#include "ccaas/config/env.hpp"
-#include "ccaas/config/template.hpp"
 #include "ccaas/contract/connection.hpp"
 #include "ccaas/contract/metadata.hpp"
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
-#include "ccaas/util/log.hpp"
 
 #include <sys/stat.h>
 
@@ -38,7 +35,7 @@ std::size_t copy_meta_inf(const fs::path& source_dir, const fs::path& output_dir
 
 } // namespace
 
-void build(const BuildInput& input)
+Outcome build(const BuildInput& input, Context& context)
 {
   const fs::path metadata_path = input.metadata_dir / contract::k_metadata_file;
   const std::string metadata_text = file::read_regular_file(metadata_path);
@@ -50,19 +47,18 @@ void build(const BuildInput& input)
 
   const fs::path source_path = input.source_dir / contract::k_connection_file;
   if (!file::exists_nofollow(source_path)) {
+    // Fabric's own words ("connection.json not found"), which runbooks grep for, then ours.
     throw Failure(source_path.string()
-                  + ": not found: a ccaas package carries connection.json at the root of "
-                    "code.tar.gz");
+                  + " not found: a ccaas package carries connection.json at the root of code.tar.gz");
   }
   json::Json doc = json::parse_object(file::read_regular_file(source_path), source_path.string());
 
-  const config::TemplateData data = config::TemplateData::from_env_value(input.builder_config);
   contract::Diagnostics diags;
-  contract::render_connection(doc, data, source_path.string(), diags);
-  contract::apply_default_dial_timeout(doc, input.default_dial_timeout, diags);
-  report(diags); // a template that does not render leaves nothing worth validating
-  auto connection = contract::validate_connection(std::move(doc), source_path.string(), input.now, diags);
-  report(diags);
+  contract::render_connection(doc, input.template_data, source_path.string(), diags);
+  contract::apply_default_dial_timeout(doc, input.default_dial_timeout);
+  report(diags, context.reporter); // a template that does not render leaves nothing worth validating
+  auto connection = contract::validate_connection(std::move(doc), source_path.string(), context.now, diags);
+  report(diags, context.reporter);
 
   const std::size_t indexes = copy_meta_inf(input.source_dir, input.output_dir);
   file::write_atomic(input.output_dir / contract::k_metadata_file, metadata_text, 0644);
@@ -70,8 +66,9 @@ void build(const BuildInput& input)
   LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
   const fs::path output_path = input.output_dir / contract::k_connection_file;
   publish_connection(output_path, rendered);
-  log::info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
-            + (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
+  context.reporter.info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
+                        + (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
+  return Outcome::ok;
 }
 
 } // namespace ccaas::steps

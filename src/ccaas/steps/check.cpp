@@ -9,7 +9,6 @@
 #include "ccaas/tls/sha256.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
-#include "ccaas/util/log.hpp"
 #include "ccaas/util/targz.hpp"
 #include "ccaas/util/temp_dir.hpp"
 
@@ -20,6 +19,29 @@ namespace ccaas::steps {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The reporter build and release get inside a check: their info lines are dropped, their
+// warnings and errors pass on, and the errors are kept for the JSON report.
+class QuietReporter final : public log::Reporter
+{
+public:
+  explicit QuietReporter(log::Reporter& outer)
+    : m_outer(outer)
+  {
+  }
+  void info(std::string_view) override {}
+  void warning(std::string_view message) override { m_outer.warning(message); }
+  void error(std::string_view message) override
+  {
+    m_outer.error(message);
+    m_errors.emplace_back(message);
+  }
+  const std::vector<std::string>& errors() const { return m_errors; }
+
+private:
+  log::Reporter& m_outer;
+  std::vector<std::string> m_errors;
+};
 
 struct Located {
   std::string kind;
@@ -37,23 +59,23 @@ bool is_dir(const fs::path& path)
 fs::path install_into(const fs::path& source_dir,
                       const fs::path& metadata_dir,
                       const fs::path& work,
-                      const CheckInput& input)
+                      const CheckInput& input,
+                      Context& quiet)
 {
   const fs::path bld = work / "bld";
   const fs::path rel = work / "release";
   file::make_dirs(bld, 0700);
   file::make_dirs(rel, 0700);
-  const log::InfoMute quiet; // the check's own report says what the peer would get
-  build({source_dir, metadata_dir, bld, input.builder_config, input.default_dial_timeout, input.now});
-  release({bld, rel, input.now, config::ProbePolicy::off, input.cancel_fd});
+  build({source_dir, metadata_dir, bld, input.template_data, input.default_dial_timeout_text}, quiet);
+  release({bld, rel, config::ProbePolicy::off}, quiet);
   return rel / "chaincode" / "server" / contract::k_connection_file;
 }
 
-Located locate(const CheckInput& input, const fs::path& work)
+Located locate(const CheckInput& input, const fs::path& work, Context& quiet)
 {
   const fs::path& path = input.path;
   if (!file::exists_nofollow(path)) {
-    throw Failure(path.string() + ": not found");
+    throw Failure(path.string() + " not found");
   }
   if (!is_dir(path)) {
     // A package file: its ID is label:sha256 of these bytes.
@@ -65,7 +87,7 @@ Located locate(const CheckInput& input, const fs::path& work)
     file::extract_tar_gz(unpacked / "code.tar.gz", src, {}, path.string() + ": code.tar.gz");
     const contract::Metadata metadata = contract::read_metadata(unpacked);
     const std::string id = metadata.label + ":" + tls::sha256_file_hex(path);
-    return {"package file", id, install_into(src, unpacked, work, input)};
+    return {"package file", id, install_into(src, unpacked, work, input, quiet)};
   }
   if (file::exists_nofollow(path / contract::k_metadata_file)) {
     // code.tar.gz beside metadata.json, or its contents there, or in code/ as in fixtures/
@@ -77,7 +99,7 @@ Located locate(const CheckInput& input, const fs::path& work)
     } else if (!file::exists_nofollow(path / contract::k_connection_file) && is_dir(path / "code")) {
       src = path / "code";
     }
-    return {"package directory", std::nullopt, install_into(src, path, work, input)};
+    return {"package directory", std::nullopt, install_into(src, path, work, input, quiet)};
   }
   if (is_dir(path / "bld")) {
     const fs::path absolute = fs::absolute(path).lexically_normal();
@@ -85,8 +107,8 @@ Located locate(const CheckInput& input, const fs::path& work)
     const auto id = contract::package_id_from_durable_dir(name);
     const fs::path published = path / "release" / "chaincode" / "server" / contract::k_connection_file;
     if (!file::exists_nofollow(published)) {
-      log::warning(published.string() + ": missing: the peer would call run, which restores it from "
-                   + (path / "bld" / contract::k_connection_file).string());
+      quiet.reporter.warning(published.string() + ": missing: the peer would call run, which restores it from "
+                             + (path / "bld" / contract::k_connection_file).string());
     }
     return {"durable build",
             id ? std::optional<std::string>(id->str()) : std::nullopt,
@@ -99,25 +121,26 @@ Located locate(const CheckInput& input, const fs::path& work)
 
 } // namespace
 
-CheckResult check(const CheckInput& input)
+CheckResult check(const CheckInput& input, Context& context)
 {
   CheckResult result;
   result.report.ccid_expected = input.ccid;
-  log::ErrorCapture capture;
+  QuietReporter reporter(context.reporter);
+  Context quiet{reporter, context.cancel, context.now};
   std::optional<LoadedConnection> loaded;
   try {
     file::TempDir work("ccaas-check-");
-    const Located located = locate(input, work.path());
+    const Located located = locate(input, work.path(), quiet);
     result.kind = located.kind;
     result.package_id = located.package_id;
-    loaded = load_rendered_connection(located.connection_file, "the build did not complete", input.now);
+    loaded = load_rendered_connection(located.connection_file, "the build did not complete", context.now, reporter);
   } catch (const ReportedFailure&) {
   } catch (const Failure& e) {
-    log::error(e.what());
+    reporter.error(e.what());
   }
   if (!loaded) {
     result.report.failed_stage = probe::Stage::config;
-    for (const std::string& line : capture.errors()) {
+    for (const std::string& line : reporter.errors()) {
       result.report.error += (result.report.error.empty() ? "" : "; ") + line;
     }
     result.report.hint = "fix the package or the builder's environment as the lines above say";
@@ -129,10 +152,10 @@ CheckResult check(const CheckInput& input)
   // durable build made without it); then the connection's own, or the peer's default.
   std::optional<std::int64_t> dial_timeout = input.dial_timeout;
   if (!dial_timeout && !loaded->connection.dial_timeout) {
-    dial_timeout = input.default_dial_timeout_ns;
+    dial_timeout = input.default_dial_timeout;
   }
-  result.report =
-    probe::run_probe(probe::target_for(loaded->connection, expected, dial_timeout), probe::Cancel{input.cancel_fd});
+  result.report = probe::run_probe(probe::target_for(loaded->connection, expected, dial_timeout), context.cancel);
+  result.outcome = result.report.cancelled ? Outcome::terminated : result.report.ok ? Outcome::ok : Outcome::failed;
   return result;
 }
 

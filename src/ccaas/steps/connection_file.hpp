@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ccaas/contract/connection.hpp"
+#include "ccaas/util/log.hpp"
 
 #include <filesystem>
 #include <string>
@@ -14,20 +15,18 @@ struct LoadedConnection {
 };
 
 // Reads and validates a rendered connection.json (BLD/connection.json), except the key pairing
-// build checked. Reports every warning and
-// error, one line each; throws ReportedFailure when there is an error. missing_hint completes
-// the message when the file does not exist.
+// build checked. Reports every warning and error, one line each; throws ReportedFailure when
+// there is an error. missing_hint completes the message when the file does not exist.
 LoadedConnection load_rendered_connection(const std::filesystem::path& path,
                                           const std::string& missing_hint,
-                                          std::int64_t now);
+                                          std::int64_t now,
+                                          log::Reporter& reporter);
 
-// Writes bytes as path atomically, mode 0600 when the connection holds a private key, else 0644,
-// creating missing parent directories with mode 0750.
+// Writes bytes as path atomically, mode 0600 when the connection holds a private key anywhere,
+// else 0644, creating missing parent directories with mode 0750.
 void publish_connection(const std::filesystem::path& path, const LoadedConnection& loaded);
 
-// Logs each warning; logs each error and throws ReportedFailure when there is one.
-void report(const contract::Diagnostics& diags);
-
-std::int64_t now_seconds();
+// Reports each warning; reports each error and throws ReportedFailure when there is one.
+void report(const contract::Diagnostics& diags, log::Reporter& reporter);
 
 } // namespace ccaas::steps

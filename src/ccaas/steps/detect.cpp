@@ -4,9 +4,9 @@
 
 namespace ccaas::steps {
 
-bool detect(const DetectInput& input)
+Outcome detect(const DetectInput& input)
 {
-  return contract::is_ccaas_type(contract::read_metadata(input.metadata_dir).type);
+  return contract::is_ccaas_type(contract::read_metadata(input.metadata_dir).type) ? Outcome::ok : Outcome::not_ours;
 }
 
 } // namespace ccaas::steps

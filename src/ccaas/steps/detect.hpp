@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ccaas/steps/context.hpp"
+
 #include <filesystem>
 
 namespace ccaas::steps {
@@ -9,8 +11,8 @@ struct DetectInput {
   std::filesystem::path metadata_dir;
 };
 
-// True when the package is a ccaas package. Silent for other types ("not ours" must not spam
-// the peer log); a metadata.json that cannot be read throws Failure, which is worth one line.
-bool detect(const DetectInput& input);
+// ok for a ccaas package, not_ours for any other type, silently ("not ours" must not spam the
+// peer log); a metadata.json that cannot be read throws Failure, which is worth one line.
+Outcome detect(const DetectInput& input);
 
 } // namespace ccaas::steps

@@ -8,7 +8,6 @@
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
-#include "ccaas/util/log.hpp"
 
 #include <sys/stat.h>
 
@@ -20,7 +19,7 @@ namespace {
 
 // The package ID, read from the peer's scratch directory (BLD's parent), cross-checked against
 // the label in BLD/metadata.json when that is there.
-std::optional<contract::PackageId> package_id_of(const fs::path& build_dir)
+std::optional<contract::PackageId> package_id_of(const fs::path& build_dir, log::Reporter& reporter)
 {
   const fs::path parent = fs::absolute(build_dir).lexically_normal().parent_path();
   auto id = contract::package_id_from_scratch_dir(parent.filename().string());
@@ -31,8 +30,8 @@ std::optional<contract::PackageId> package_id_of(const fs::path& build_dir)
     try {
       const contract::Metadata metadata = contract::read_metadata(build_dir);
       if (metadata.label != id->label) {
-        log::warning("the package label \"" + metadata.label + "\" differs from the directory name "
-                     + parent.filename().string() + ": not naming a chaincode ID");
+        reporter.warning("the package label \"" + metadata.label + "\" differs from the directory name "
+                         + parent.filename().string() + ": not naming a chaincode ID");
         return std::nullopt;
       }
     } catch (const Failure&) {
@@ -44,12 +43,14 @@ std::optional<contract::PackageId> package_id_of(const fs::path& build_dir)
 
 } // namespace
 
-void release(const ReleaseInput& input)
+Outcome release(const ReleaseInput& input, Context& context)
 {
+  log::Reporter& reporter = context.reporter;
   const LoadedConnection loaded =
     load_rendered_connection(input.build_dir / contract::k_connection_file,
                              "the build step did not complete, or BUILD_OUTPUT_DIR was built by another builder",
-                             input.now);
+                             context.now,
+                             reporter);
 
   const fs::path statedb = input.build_dir / "META-INF" / "statedb";
   struct stat st = {};
@@ -57,38 +58,42 @@ void release(const ReleaseInput& input)
     const fs::path target = input.release_dir / "statedb";
     file::remove_tree(target);
     const std::size_t files = file::copy_tree_atomic(statedb, target);
-    log::info("copied " + std::to_string(files) + " file(s) of META-INF/statedb to " + target.string());
+    reporter.info("copied " + std::to_string(files) + " file(s) of META-INF/statedb to " + target.string());
   }
 
-  const auto id = package_id_of(input.build_dir);
+  const auto id = package_id_of(input.build_dir, reporter);
   if (input.probe != config::ProbePolicy::off) {
-    const probe::ProbeReport report =
-      probe::run_probe(probe::target_for(loaded.connection, id ? std::optional<std::string>(id->str()) : std::nullopt),
-                       probe::Cancel{input.cancel_fd});
+    const probe::ProbeReport report = probe::run_probe(
+      probe::target_for(loaded.connection, id ? std::optional<std::string>(id->str()) : std::nullopt), context.cancel);
+    if (report.cancelled) {
+      reporter.info("terminated during the probe of " + report.address + ": nothing published");
+      return Outcome::terminated;
+    }
     if (report.ok && report.warnings.empty()) {
-      log::info(probe::verdict_line(report));
+      reporter.info(probe::verdict_line(report));
     } else if (report.ok) {
-      log::warning(probe::verdict_line(report));
+      reporter.warning(probe::verdict_line(report));
     } else if (input.probe == config::ProbePolicy::require) {
-      log::error(probe::verdict_line(report) + " (" + config::k_probe.name + "=require: nothing published)");
-      throw ReportedFailure();
+      reporter.error(probe::verdict_line(report) + " (" + config::k_probe.name + "=require: nothing published)");
+      return Outcome::failed;
     } else {
-      log::warning(probe::verdict_line(report) + " (the install goes on: the server may start later)");
+      reporter.warning(probe::verdict_line(report) + " (the install goes on: the server may start later)");
     }
   }
 
   const fs::path published = input.release_dir / "chaincode" / "server" / contract::k_connection_file;
   publish_connection(published, loaded);
-  log::info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
+  reporter.info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
 
   if (id) {
-    log::info("the chaincode server must be started with chaincode ID " + id->str()
-              + " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
-                "chaincode.startuptimeout");
+    reporter.info("the chaincode server must be started with chaincode ID " + id->str()
+                  + " (CHAINCODE_ID; fabric-chaincode-node: --chaincode-id); any other ID makes the peer wait out "
+                    "chaincode.startuptimeout");
   } else {
-    log::info("the chaincode server must be started with the package ID as its chaincode ID (label:sha256 of "
-              "the package file, as 'peer lifecycle chaincode calculatepackageid' prints it)");
+    reporter.info("the chaincode server must be started with the package ID as its chaincode ID (label:sha256 of "
+                  "the package file, as 'peer lifecycle chaincode calculatepackageid' prints it)");
   }
+  return Outcome::ok;
 }
 
 } // namespace ccaas::steps

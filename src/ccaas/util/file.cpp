@@ -129,8 +129,15 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
     fail_errno(from, "cannot read directory", errno);
   }
   std::vector<std::string> names;
-  errno = 0;
-  while (const dirent* entry = ::readdir(dir.get())) {
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) {
+        fail_errno(from, "cannot read directory", errno); // a tree copied in part must not pass as whole
+      }
+      break;
+    }
     const std::string_view name = entry->d_name;
     if (name != "." && name != "..") {
       names.emplace_back(name);
@@ -173,7 +180,8 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
       throw Failure(describe(path, "is a symlink: refusing to follow it"));
     }
     if (err == ENOENT) {
-      throw Failure(describe(path, "not found"));
+      // Fabric's own words ("metadata.json not found"), which runbooks and its tests grep for.
+      throw Failure(path.string() + " not found");
     }
     fail_errno(path, "cannot open", err);
   }
@@ -234,7 +242,6 @@ void write_atomic(const fs::path& target, std::string_view content, mode_t mode)
 
 void make_dirs(const fs::path& dir, mode_t mode)
 {
-  std::error_code ec;
   fs::path current;
   for (const fs::path& part : dir) {
     current /= part;

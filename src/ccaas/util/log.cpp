@@ -4,30 +4,62 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <string>
-
 namespace ccaas::log {
 
 namespace {
 
-std::string g_step = "ccaas-builder";
-std::vector<std::string>* g_errors = nullptr;
-bool g_info_muted = false;
 constexpr std::size_t k_max_line = 4096;
+constexpr std::string_view k_begin = "-----BEGIN";
+constexpr std::string_view k_end = "-----END";
+constexpr std::string_view k_dashes = "-----";
 
-void write_line(std::string_view level, std::string_view message)
+void write_line(std::string_view step, std::string_view level, std::string_view message)
 {
-  std::string line = make_line(g_step, level, message);
+  std::string line = make_line(step, level, message);
   line += '\n';
   write_fully(STDERR_FILENO, line); // nowhere left to report a failure
 }
 
+// Appends message with each PEM block replaced: never let key material reach the peer log,
+// whatever the caller passed.
+void append_redacted(std::string& line, std::string_view message)
+{
+  while (!message.empty()) {
+    const std::size_t begin = message.find(k_begin);
+    if (begin == std::string_view::npos) {
+      line.append(message);
+      return;
+    }
+    line.append(message.substr(0, begin)).append("[PEM redacted]");
+    const std::size_t end = message.find(k_end, begin);
+    if (end == std::string_view::npos) {
+      return; // no end armour: everything after the start is the block
+    }
+    const std::size_t close = message.find(k_dashes, end + k_end.size());
+    message.remove_prefix(close == std::string_view::npos ? message.size() : close + k_dashes.size());
+  }
+}
+
 } // namespace
 
-void set_step(std::string_view step)
+StderrReporter::StderrReporter(std::string step)
+  : m_step(std::move(step))
 {
-  g_step = step;
+}
+
+void StderrReporter::info(std::string_view message)
+{
+  write_line(m_step, "", message);
+}
+
+void StderrReporter::warning(std::string_view message)
+{
+  write_line(m_step, "warning", message);
+}
+
+void StderrReporter::error(std::string_view message)
+{
+  write_line(m_step, "error", message);
 }
 
 std::string make_line(std::string_view step, std::string_view level, std::string_view message)
@@ -38,13 +70,7 @@ std::string make_line(std::string_view step, std::string_view level, std::string
   if (!level.empty()) {
     line.append(level).append(": ");
   }
-  // Never let key material reach the peer log, whatever the caller passed.
-  if (const auto armour = message.find("-----BEGIN"); armour != std::string_view::npos) {
-    message = message.substr(0, armour);
-    line.append(message).append("[PEM redacted]");
-  } else {
-    line.append(message);
-  }
+  append_redacted(line, message);
   for (char& c : line) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       c = ' ';
@@ -55,48 +81,6 @@ std::string make_line(std::string_view step, std::string_view level, std::string
     line += "...";
   }
   return line;
-}
-
-void info(std::string_view message)
-{
-  if (!g_info_muted) {
-    write_line("", message);
-  }
-}
-
-void warning(std::string_view message)
-{
-  write_line("warning", message);
-}
-
-void error(std::string_view message)
-{
-  if (g_errors != nullptr) {
-    g_errors->emplace_back(message);
-  }
-  write_line("error", message);
-}
-
-InfoMute::InfoMute()
-  : m_previous(g_info_muted)
-{
-  g_info_muted = true;
-}
-
-InfoMute::~InfoMute()
-{
-  g_info_muted = m_previous;
-}
-
-ErrorCapture::ErrorCapture()
-  : m_previous(g_errors)
-{
-  g_errors = &m_errors;
-}
-
-ErrorCapture::~ErrorCapture()
-{
-  g_errors = m_previous;
 }
 
 } // namespace ccaas::log

@@ -2,51 +2,37 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
-// One line per message on stderr, prefixed with the step's name: the peer logs each stderr
-// line at INFO and discards stdout (core/container/externalbuilder/session.go).
+// Where a step's messages go. The peer logs each stderr line of a builder at INFO and discards
+// stdout (core/container/externalbuilder/session.go): one line per message, prefixed with the
+// step's name. Steps are handed a Reporter; only the command line makes the one on stderr.
 namespace ccaas::log {
 
-void set_step(std::string_view step);
-void info(std::string_view message);
-void warning(std::string_view message);
-void error(std::string_view message);
-
-// While one exists, every error message is also kept, for callers that report them another way
-// (run --check --json).
-class ErrorCapture
+class Reporter
 {
 public:
-  ErrorCapture();
-  ~ErrorCapture();
-  ErrorCapture(const ErrorCapture&) = delete;
-  ErrorCapture& operator=(const ErrorCapture&) = delete;
-
-  const std::vector<std::string>& errors() const { return m_errors; }
-
-private:
-  std::vector<std::string> m_errors;
-  std::vector<std::string>* m_previous;
+  virtual ~Reporter() = default;
+  virtual void info(std::string_view message) = 0;
+  virtual void warning(std::string_view message) = 0;
+  virtual void error(std::string_view message) = 0;
 };
 
-// While one exists, info lines are not written (warnings and errors still are): for steps run
-// inside another, whose own report says what matters.
-class InfoMute
+// "<step>: <message>", "<step>: warning: <message>", "<step>: error: <message>" on stderr.
+class StderrReporter final : public Reporter
 {
 public:
-  InfoMute();
-  ~InfoMute();
-  InfoMute(const InfoMute&) = delete;
-  InfoMute& operator=(const InfoMute&) = delete;
+  explicit StderrReporter(std::string step);
+  void info(std::string_view message) override;
+  void warning(std::string_view message) override;
+  void error(std::string_view message) override;
 
 private:
-  bool m_previous;
+  std::string m_step;
 };
 
-// The line as it would be written, without the newline. Control characters become spaces,
-// anything from a PEM armour line on is replaced, and the length is capped well below the
-// 64 KiB a bufio.Scanner accepts.
+// The line as it would be written, without the newline. Control characters become spaces, every
+// PEM block (armour to armour) becomes "[PEM redacted]" with the rest of the line kept, and the
+// length is capped well below the 64 KiB a bufio.Scanner accepts.
 std::string make_line(std::string_view step, std::string_view level, std::string_view message);
 
 } // namespace ccaas::log

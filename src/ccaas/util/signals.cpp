@@ -9,12 +9,10 @@ namespace ccaas::signals {
 
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
 int g_pipe[2] = {-1, -1};
 
-extern "C" void on_termination(int signal)
+extern "C" void on_termination(int)
 {
-  g_signal = signal;
   if (g_pipe[1] >= 0) {
     const char byte = 1;
     [[maybe_unused]] const ssize_t n = ::write(g_pipe[1], &byte, 1);
@@ -41,16 +39,6 @@ void install_termination_handlers()
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGTERM, &action, nullptr);
   ::sigaction(SIGINT, &action, nullptr);
-}
-
-bool termination_requested()
-{
-  return g_signal != 0;
-}
-
-int termination_signal()
-{
-  return g_signal;
 }
 
 int termination_fd()

@@ -7,11 +7,9 @@ namespace ccaas::signals {
 // Every entry point calls this first.
 void ignore_broken_pipes();
 
-// Installs SIGTERM/SIGINT handlers that only record the request. Long waits (the probe)
-// poll termination_fd() so that `run` can leave within a second of the peer's SIGTERM.
+// Installs SIGTERM/SIGINT handlers that only make termination_fd() readable. Long waits (the
+// probe) poll it, so that `run` can leave within a second of the peer's SIGTERM.
 void install_termination_handlers();
-bool termination_requested();
-int termination_signal(); // 0 when none arrived
-int termination_fd();     // readable once a termination signal arrived; -1 before install
+int termination_fd(); // readable once a termination signal arrived; -1 before install
 
 } // namespace ccaas::signals

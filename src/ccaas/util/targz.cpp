@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -27,10 +28,20 @@ using Block = std::array<char, k_block>;
 class GzReader
 {
 public:
-  GzReader(const fs::path& path, std::string shown)
+  GzReader(const fs::path& path, std::string shown, std::uint64_t max_inflated)
     : m_shown(std::move(shown))
-    , m_file(gzopen(path.c_str(), "rb"))
+    , m_max_inflated(max_inflated)
   {
+    // zlib reads plain data through unchanged; the peer refuses it, and so do we.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    unsigned char magic[2] = {};
+    if (fd.get() < 0) {
+      throw Failure(m_shown + ": cannot open: " + std::strerror(errno));
+    }
+    if (::read(fd.get(), magic, sizeof magic) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+      throw Failure(m_shown + ": not gzip data: a chaincode package and its code.tar.gz are .tar.gz files");
+    }
+    m_file = gzopen(path.c_str(), "rb");
     if (m_file == nullptr) {
       throw Failure(m_shown + ": cannot open: " + std::strerror(errno));
     }
@@ -56,13 +67,20 @@ public:
         throw Failure(m_shown + ": not a readable .tar.gz (it ends inside a member)");
       }
       done += static_cast<std::size_t>(got);
+      m_inflated += static_cast<std::uint64_t>(got);
+      if (m_inflated > m_max_inflated) {
+        throw Failure(m_shown + ": inflates to more than " + std::to_string(m_max_inflated)
+                      + " bytes: not a chaincode package (a gzip bomb?)");
+      }
     }
     return true;
   }
 
 private:
   std::string m_shown;
-  gzFile m_file;
+  std::uint64_t m_max_inflated;
+  std::uint64_t m_inflated = 0;
+  gzFile m_file = nullptr;
 };
 
 std::string field(const Block& block, std::size_t offset, std::size_t length)
@@ -178,7 +196,7 @@ public:
     , m_into(into)
     , m_only(only)
     , m_limits(limits)
-    , m_reader(archive, m_shown)
+    , m_reader(archive, m_shown, limits.max_inflated)
   {
   }
 
@@ -302,19 +320,20 @@ private:
       fail(name, std::string("is ") + kind_of(type) + ": a chaincode package holds only regular files and directories");
     }
     const fs::path target = target_of(name);
-    if (type == '5') {
-      if (!target.empty()) {
-        make_dirs(target, 0755);
-      }
-      skip_data(size);
-      return;
-    }
+    // Every member's size counts, a directory's and a skipped one's too: each is inflated.
     if (size > m_limits.max_member) {
       fail(name, "is " + std::to_string(size) + " bytes; the limit is " + std::to_string(m_limits.max_member));
     }
     m_total += size;
     if (m_total > m_limits.max_total) {
       fail(name, "the package holds more than " + std::to_string(m_limits.max_total) + " bytes");
+    }
+    if (type == '5') {
+      if (!target.empty()) {
+        make_dirs(target, 0755);
+      }
+      skip_data(size);
+      return;
     }
     if (target.empty()) {
       skip_data(size);

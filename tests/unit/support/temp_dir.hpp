@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace test_support {
@@ -33,5 +34,12 @@ public:
 private:
   std::filesystem::path m_path;
 };
+
+// A whole file's bytes.
+inline std::string read(const std::filesystem::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 } // namespace test_support

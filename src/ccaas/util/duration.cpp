@@ -1,9 +1,9 @@
-#include "ccaas/contract/duration.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <array>
 #include <limits>
 
-namespace ccaas::contract {
+namespace ccaas::duration {
 
 namespace {
 
@@ -189,4 +189,4 @@ std::string format_go_duration(std::int64_t nanos)
   return out + fraction_text(second_nanos, 1'000'000'000) + "s";
 }
 
-} // namespace ccaas::contract
+} // namespace ccaas::duration

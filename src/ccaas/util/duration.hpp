@@ -5,12 +5,10 @@
 #include <string>
 #include <string_view>
 
-namespace ccaas::contract {
+namespace ccaas::duration {
 
 inline constexpr std::int64_t k_nanos_per_ms = 1'000'000;
 inline constexpr std::int64_t k_nanos_per_second = 1'000'000'000;
-// The peer's DialTimeout when connection.json gives none or 0 (core/container/externalbuilder/instance.go).
-inline constexpr std::int64_t k_peer_default_dial_timeout = 3 * k_nanos_per_second;
 
 struct DurationResult {
   std::optional<std::int64_t> nanos;
@@ -24,4 +22,4 @@ DurationResult parse_go_duration(std::string_view text);
 // Go's time.Duration.String(): "10s", "1m30s", "500ms", "1h0m0s".
 std::string format_go_duration(std::int64_t nanos);
 
-} // namespace ccaas::contract
+} // namespace ccaas::duration

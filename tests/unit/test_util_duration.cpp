@@ -1,9 +1,9 @@
-#include "ccaas/contract/duration.hpp"
+#include "ccaas/util/duration.hpp"
 
 #include <doctest/doctest.h>
 
-using ccaas::contract::format_go_duration;
-using ccaas::contract::parse_go_duration;
+using ccaas::duration::format_go_duration;
+using ccaas::duration::parse_go_duration;
 
 TEST_CASE("Go durations parse as time.ParseDuration does")
 {
@@ -30,7 +30,7 @@ TEST_CASE("Go durations parse as time.ParseDuration does")
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
-    const auto result = parse_go_duration(row.text);
+    const auto result = ccaas::duration::parse_go_duration(row.text);
     REQUIRE(result.nanos.has_value());
     CHECK(*result.nanos == row.nanos);
   }
@@ -56,7 +56,7 @@ TEST_CASE("Go duration errors say why")
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
-    const auto result = parse_go_duration(row.text);
+    const auto result = ccaas::duration::parse_go_duration(row.text);
     CHECK_FALSE(result.nanos.has_value());
     CHECK(result.error == row.message);
   }
@@ -64,13 +64,13 @@ TEST_CASE("Go duration errors say why")
 
 TEST_CASE("Go durations print as time.Duration.String does")
 {
-  CHECK(format_go_duration(0) == "0s");
-  CHECK(format_go_duration(3'000'000'000) == "3s");
-  CHECK(format_go_duration(90'000'000'000) == "1m30s");
-  CHECK(format_go_duration(3'600'000'000'000) == "1h0m0s");
-  CHECK(format_go_duration(500'000'000) == "500ms");
-  CHECK(format_go_duration(1'500'000) == "1.5ms");
-  CHECK(format_go_duration(2'000) == "2\xC2\xB5s");
-  CHECK(format_go_duration(7) == "7ns");
-  CHECK(format_go_duration(-2'500'000'000) == "-2.5s");
+  CHECK(ccaas::duration::format_go_duration(0) == "0s");
+  CHECK(ccaas::duration::format_go_duration(3'000'000'000) == "3s");
+  CHECK(ccaas::duration::format_go_duration(90'000'000'000) == "1m30s");
+  CHECK(ccaas::duration::format_go_duration(3'600'000'000'000) == "1h0m0s");
+  CHECK(ccaas::duration::format_go_duration(500'000'000) == "500ms");
+  CHECK(ccaas::duration::format_go_duration(1'500'000) == "1.5ms");
+  CHECK(ccaas::duration::format_go_duration(2'000) == "2\xC2\xB5s");
+  CHECK(ccaas::duration::format_go_duration(7) == "7ns");
+  CHECK(ccaas::duration::format_go_duration(-2'500'000'000) == "-2.5s");
 }

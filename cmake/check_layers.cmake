@@ -1,0 +1,35 @@
+# Fails the build when a source includes a folder above its own: the layers run downward only,
+#   main -> cli -> steps -> probe -> contract -> config, tls -> util
+# (config and tls stand side by side and include neither each other nor anything above util).
+# Usage: cmake -DSOURCE_DIR=<src> -DSTAMP=<file> -P check_layers.cmake
+set(rank_util 0)
+set(rank_config 1)
+set(rank_tls 1)
+set(rank_contract 2)
+set(rank_probe 3)
+set(rank_steps 4)
+set(rank_cli 5)
+
+file(GLOB_RECURSE sources "${SOURCE_DIR}/ccaas/*.cpp" "${SOURCE_DIR}/ccaas/*.hpp")
+set(violations "")
+foreach(source IN LISTS sources)
+  file(RELATIVE_PATH relative "${SOURCE_DIR}/ccaas" "${source}")
+  string(REGEX MATCH "^[a-z_]+" layer "${relative}")
+  if(NOT DEFINED rank_${layer})
+    continue() # version.hpp and other files at the top of ccaas/
+  endif()
+  file(STRINGS "${source}" includes REGEX "^#include \"ccaas/[a-z_]+/")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^#include \"ccaas/([a-z_]+)/.*" "\\1" target "${line}")
+    if(target STREQUAL layer OR NOT DEFINED rank_${target})
+      continue()
+    endif()
+    if(NOT rank_${target} LESS rank_${layer})
+      string(APPEND violations "\n  ${relative}: ${line} (${layer} may include only layers below it)")
+    endif()
+  endforeach()
+endforeach()
+if(violations)
+  message(FATAL_ERROR "includes that run back up the layers:${violations}")
+endif()
+file(WRITE "${STAMP}" "layers ok\n")
