@@ -55,7 +55,7 @@ SlistPtr append(SlistPtr list, const std::string& line)
   if (grown == nullptr) {
     return list; // out of memory: the option set below fails the stream
   }
-  list.release();
+  static_cast<void>(list.release()); // grown now owns the list list held
   return SlistPtr(grown);
 }
 

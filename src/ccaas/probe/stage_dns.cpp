@@ -20,6 +20,7 @@ bool dns_stage(Session& session, std::vector<Endpoint>& endpoints)
   if (result.status == ResolveStatus::ok) {
     endpoints = result.endpoints;
     std::vector<std::string> ips;
+    ips.reserve(endpoints.size());
     for (const Endpoint& e : endpoints) {
       ips.push_back(e.ip());
     }

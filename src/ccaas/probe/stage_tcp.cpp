@@ -14,15 +14,14 @@ namespace {
 std::vector<AddressAttempt> model_of(const std::vector<ConnectAttempt>& attempts)
 {
   std::vector<AddressAttempt> model;
+  model.reserve(attempts.size());
   for (const ConnectAttempt& a : attempts) {
-    AttemptState state = AttemptState::failed;
-    if (a.outcome == ConnectOutcome::pending) {
-      state = AttemptState::pending;
-    } else if (a.outcome == ConnectOutcome::connected) {
-      state = AttemptState::connected;
-    } else if (a.outcome == ConnectOutcome::timed_out || a.outcome == ConnectOutcome::abandoned) {
-      state = AttemptState::pending; // never answered: the peer waits out its share
-    }
+    // An attempt that never answered counts as pending: the peer waits out its share on it.
+    const bool silent = a.outcome == ConnectOutcome::pending || a.outcome == ConnectOutcome::timed_out
+                        || a.outcome == ConnectOutcome::abandoned;
+    const AttemptState state = silent                                   ? AttemptState::pending
+                               : a.outcome == ConnectOutcome::connected ? AttemptState::connected
+                                                                        : AttemptState::failed;
     model.push_back({a.endpoint.addr.ss_family == AF_INET6, state, a.ms});
   }
   return model;
