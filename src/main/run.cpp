@@ -1,5 +1,6 @@
 #include "ccaas/steps/run.hpp"
 #include "ccaas/cli/check_main.hpp"
+#include "ccaas/cli/doctor_main.hpp"
 #include "ccaas/cli/step_main.hpp"
 
 #include <string_view>
@@ -20,6 +21,9 @@ int main(int argc, char** argv)
   if (argc >= 2 && std::string_view(argv[1]) == "--check") {
     return ccaas::cli::run_check(argc, argv);
   }
+  if (argc >= 2 && std::string_view(argv[1]) == "--doctor") {
+    return ccaas::cli::run_doctor(argc, argv);
+  }
   const ccaas::cli::StepSpec spec{
     "run",
     {"BUILD_OUTPUT_DIR", "RUN_METADATA_DIR"},
@@ -28,7 +32,10 @@ int main(int argc, char** argv)
     "usage: run --check PATH [--ccid ID] [--dial-timeout DURATION] [--json]\n"
     "  what the peer would get from a package file, an unpacked package directory or a durable build\n"
     "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1); it reads\n"
-    "  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG and CCAAS_BUILDER_DIAL_TIMEOUT as build does",
+    "  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG and CCAAS_BUILDER_DIAL_TIMEOUT as build does\n\n"
+    "usage: run --doctor [--config DIR] [--json]\n"
+    "  in the peer's container: the peer's core.yaml (DIR, else FABRIC_CFG_PATH, else /etc/hyperledger/fabric)\n"
+    "  and CORE_... environment, its builders, and every installed chaincode, probed; writes nothing",
     {&ccaas::config::k_dial_timeout},
     true,
     run_main};

@@ -64,9 +64,38 @@ async function main() {
       const wall = hf.status === 0 ? (JSON.parse(fs.readFileSync(json, 'utf8')).results[0].median * 1000).toFixed(1) : 'n/a';
       console.log(`| ${name} | ${median(totals).toFixed(1)} | ${wall} | ${verdict} |`);
     }
+    await doctorBench(ns, work);
   } finally {
     await ns.close();
   }
+}
+
+// run --doctor on a peer with 20 installed chaincodes, half of them behind a blackholed port:
+// every build is probed at once, so the answer should come within one dial timeout (2s) + 1s.
+async function doctorBench(ns, work) {
+  const fsPath = path.join(work, 'peer');
+  for (let i = 0; i < 20; i++) {
+    const hash = String(i).padStart(64, 'd');
+    const connection = { address: `cc.bench:${i % 2 ? 7253 : 7251}`, dial_timeout: '2s' };
+    writeTree(path.join(fsPath, 'externalbuilder', 'builds', `doc${i}_1.0-${hash}`), {
+      'build-info.json': { builder_name: 'ccaas-builder' },
+      'bld/connection.json': connection,
+      'release/chaincode/server/connection.json': connection,
+    });
+  }
+  const config = path.join(work, 'config');
+  writeTree(config, { 'core.yaml': `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  externalBuilders:\n    - name: ccaas-builder\n      path: ${path.dirname(BIN_DIR)}\n` });
+  const times = [];
+  let summary = '';
+  for (let i = 0; i < 5; i++) {
+    const r = ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config]);
+    times.push(r.ms);
+    summary = r.stderr.trim().split('\n').pop();
+  }
+  console.log('');
+  console.log('| run --doctor | wall median ms | bound ms | report |');
+  console.log('|---|---|---|---|');
+  console.log(`| 20 chaincodes, 10 blackholed, dial_timeout 2s | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
 }
 
 main();

@@ -119,10 +119,25 @@ async function main() {
     peerLog([run]);
     say(`  run exited ${run.code} after ${run.ms.toFixed(0)} ms (without it the peer waits chaincode.startuptimeout, 5m)`);
     say(`  the next launch reads: ${describe(peer.chaincodeServerInfo(mtls.pkg.id))}`);
+
+    // 7. The doctor, on this peer: its configuration, its builder, every installed chaincode.
+    await twoNodes();
+    say();
+    say('== run --doctor on the demo\'s peer: its core.yaml, its builders, every installed chaincode');
+    const configDir = tempDir('ccaas-demo-config-');
+    fs.writeFileSync(path.join(configDir, 'core.yaml'), [
+      'peer:', `  fileSystemPath: ${peer.fileSystemPath}`,
+      'chaincode:', '  startuptimeout: 300s', '  externalBuilders:',
+      `    - name: ${peer.name}`, `      path: ${path.dirname(peer.binDir)}`,
+      `      propagateEnvironment: [${peer.propagate.join(', ')}]`, '',
+    ].join('\n'));
+    say(`  $ kubectl exec peer0 -- /opt/hyperledger/ccaas-builder/bin/run --doctor --config ${configDir}`);
+    const doctor = ns.exec(path.join(peer.binDir, 'run'), ['--doctor', '--config', configDir], { env: { ...peer.peerEnv } });
+    for (const line of doctor.stderr.trim().split('\n')) say(`    ${line}`);
+    say(`  exit ${doctor.code}`);
   } finally {
     await ns.close();
   }
-  await twoNodes();
 }
 
 // The verdict line of a probe, as release logs it and as the operator reads it.

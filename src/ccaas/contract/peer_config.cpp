@@ -1,0 +1,182 @@
+#include "ccaas/contract/peer_config.hpp"
+
+#include "ccaas/util/duration.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+namespace ccaas::contract {
+
+namespace {
+
+constexpr const char* k_official_config_dir = "/etc/hyperledger/fabric";
+constexpr std::int64_t k_second = duration::k_nanos_per_second;
+constexpr std::int64_t k_min_startup_timeout = 5 * k_second; // core/chaincode/config.go
+
+std::string lower(std::string text)
+{
+  std::transform(
+    text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// viper matches keys in any case.
+YAML::Node child(const YAML::Node& node, const std::string& key)
+{
+  if (!node || !node.IsMap()) {
+    return YAML::Node();
+  }
+  for (const auto& item : node) {
+    if (item.first.IsScalar() && lower(item.first.Scalar()) == lower(key)) {
+      return item.second;
+    }
+  }
+  return YAML::Node();
+}
+
+YAML::Node at(const YAML::Node& root, std::initializer_list<const char*> path)
+{
+  // reset(), not operator=: assigning a YAML::Node writes through to the node it refers to.
+  YAML::Node node;
+  node.reset(root);
+  for (const char* key : path) {
+    YAML::Node next = child(node, key);
+    if (!next) {
+      return next;
+    }
+    node.reset(next);
+  }
+  return node;
+}
+
+std::string scalar(const YAML::Node& node)
+{
+  return node && node.IsScalar() ? node.Scalar() : std::string();
+}
+
+std::vector<std::string> strings(const YAML::Node& node)
+{
+  std::vector<std::string> out;
+  if (node && node.IsSequence()) {
+    for (const auto& item : node) {
+      if (item.IsScalar()) {
+        out.push_back(item.Scalar());
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<ExternalBuilder> builders_of(const YAML::Node& list)
+{
+  std::vector<ExternalBuilder> builders;
+  if (!list || !list.IsSequence()) {
+    return builders;
+  }
+  for (const auto& item : list) {
+    ExternalBuilder builder;
+    builder.name = scalar(child(item, "name"));
+    builder.path = scalar(child(item, "path"));
+    const YAML::Node propagate = child(item, "propagateEnvironment");
+    // core/peer/config.go: the deprecated environmentWhitelist applies when propagateEnvironment is unset.
+    if (propagate && !propagate.IsNull()) {
+      builder.propagate = strings(propagate);
+    } else {
+      builder.propagate = strings(child(item, "environmentWhitelist"));
+      builder.uses_whitelist = !builder.propagate.empty();
+    }
+    builders.push_back(std::move(builder));
+  }
+  return builders;
+}
+
+// viper's GetDuration (spf13/cast): a Go duration, or a bare number of nanoseconds.
+std::optional<std::int64_t> duration_of(const std::string& text)
+{
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  if (text.find_first_not_of("0123456789") == std::string::npos) {
+    return static_cast<std::int64_t>(std::stoll(text));
+  }
+  return duration::parse_go_duration(text).nanos;
+}
+
+YAML::Node load(const std::string& text, const std::string& where)
+{
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Failure(where + ": not YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")");
+  }
+}
+
+} // namespace
+
+PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_dir, const EnvLookup& env)
+{
+  PeerConfig config;
+  if (config_dir) {
+    config.config_dir = *config_dir;
+  } else if (const auto from_env = env("FABRIC_CFG_PATH")) {
+    config.config_dir = *from_env;
+  } else {
+    config.config_dir = k_official_config_dir;
+  }
+  config.core_yaml = config.config_dir / "core.yaml";
+  YAML::Node root;
+  if (file::exists_nofollow(config.core_yaml)) {
+    root.reset(load(file::read_regular_file(config.core_yaml), config.core_yaml.string()));
+    config.core_yaml_found = true;
+  }
+
+  config.builders = builders_of(at(root, {"chaincode", "externalBuilders"}));
+  config.builders_source = "core.yaml";
+  std::string file_system_path = scalar(at(root, {"peer", "fileSystemPath"}));
+  std::string startup = scalar(at(root, {"chaincode", "startuptimeout"}));
+  std::string execute = scalar(at(root, {"chaincode", "executetimeout"}));
+  config.vm_endpoint = scalar(at(root, {"vm", "endpoint"}));
+
+  // viper.AutomaticEnv with the CORE prefix: the variable replaces the key's value.
+  if (const auto value = env("CORE_CHAINCODE_EXTERNALBUILDERS")) {
+    // YamlStringToStructHook: the value is YAML, as in core.yaml.
+    config.builders = builders_of(load(*value, "CORE_CHAINCODE_EXTERNALBUILDERS"));
+    config.builders_source = "CORE_CHAINCODE_EXTERNALBUILDERS";
+    config.overrides.emplace_back("CORE_CHAINCODE_EXTERNALBUILDERS");
+  }
+  const auto override_with = [&](const char* name, std::string& target) {
+    if (const auto value = env(name)) {
+      target = *value;
+      config.overrides.emplace_back(name);
+    }
+  };
+  override_with("CORE_PEER_FILESYSTEMPATH", file_system_path);
+  override_with("CORE_CHAINCODE_STARTUPTIMEOUT", startup);
+  override_with("CORE_CHAINCODE_EXECUTETIMEOUT", execute);
+  override_with("CORE_VM_ENDPOINT", config.vm_endpoint);
+
+  config.file_system_path = file_system_path.empty() ? "/var/hyperledger/production" : file_system_path;
+  // core/chaincode/config.go: startuptimeout defaults to 300s and is never below 5s;
+  // executetimeout below 1s becomes 30s.
+  const auto startup_ns = duration_of(startup);
+  if (!startup.empty() && !startup_ns) {
+    config.problems.push_back("chaincode.startuptimeout: \"" + startup + "\" is not a duration");
+  }
+  config.startup_timeout = std::max(startup_ns.value_or(300 * k_second), k_min_startup_timeout);
+  const auto execute_ns = duration_of(execute);
+  if (!execute.empty() && !execute_ns) {
+    config.problems.push_back("chaincode.executetimeout: \"" + execute + "\" is not a duration");
+  }
+  config.execute_timeout = execute_ns.value_or(0) < k_second ? 30 * k_second : *execute_ns;
+  return config;
+}
+
+std::filesystem::path builds_dir(const PeerConfig& config)
+{
+  return config.file_system_path / "externalbuilder" / "builds";
+}
+
+} // namespace ccaas::contract
