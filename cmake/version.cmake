@@ -5,6 +5,10 @@ execute_process(
   COMMAND git describe --always --dirty --abbrev=12
   WORKING_DIRECTORY ${SOURCE_DIR}
   OUTPUT_VARIABLE CCAAS_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT CCAAS_GIT_COMMIT AND DEFINED ENV{CCAAS_BUILDER_COMMIT})
+  # No git (an image build, a source tarball): the commit comes from whoever built it.
+  set(CCAAS_GIT_COMMIT "$ENV{CCAAS_BUILDER_COMMIT}")
+endif()
 if(NOT CCAAS_GIT_COMMIT)
   set(CCAAS_GIT_COMMIT unknown)
 endif()

@@ -91,10 +91,16 @@ test('packaging/Dockerfile: builds with bin/setup, copies the binaries where the
   const vars = variablesReadByCode();
   assert.equal(args.FABRIC_VERSION, '2.5');
   assert.equal(args.BUILDER_MODE, 'side-by-side');
-  assert.equal(stages.build.from, 'debian:bookworm');
-  assert.deepEqual(stages.build.runs, ['bin/setup --build-only']);
+  // The dependency layer depends on bin/setup alone; the sources come after it.
+  assert.equal(stages.deps.from, 'debian:bookworm');
+  assert.deepEqual(stages.deps.copies, [['bin/setup', 'bin/setup']]);
+  assert.deepEqual(stages.deps.runs, ['bin/setup --deps-only']);
+  assert.equal(stages.build.from, 'deps');
+  assert.deepEqual(stages.build.copies, [['.', '.']]);
+  assert.deepEqual(stages.build.runs, ['CCAAS_BUILDER_COMMIT=${CCAAS_BUILDER_COMMIT} bin/setup --build-only']);
+  assert.doesNotMatch(fs.readFileSync(path.join(packaging, 'Dockerfile'), 'utf8'), /^# *syntax=/m, 'no frontend to fetch');
   // bin/setup stages the binaries in builder/bin of the source tree
-  const source = `${stages.build.workdir}/builder/bin/`;
+  const source = `${stages.deps.workdir}/builder/bin/`;
   assert.match(fs.readFileSync(path.join(top, 'bin/setup'), 'utf8'), /--prefix "\$top\/builder"/);
   assert.equal(stages['(final)'].from, '${BUILDER_MODE}');
   for (const mode of ['side-by-side', 'drop-in']) {
@@ -178,9 +184,9 @@ test('packaging/kubernetes: the init container fills the volume the peer registe
 test('the README gives the exact commands of the three ways to install', () => {
   const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
   for (const command of [
-    'docker build -f packaging/Dockerfile -t fabric-peer-ccaas:2.5 .',
-    'docker build -f packaging/Dockerfile --build-arg BUILDER_MODE=drop-in',
-    'docker build -f packaging/Dockerfile --target binaries -t ccaas-builder:0.1.0 .',
+    'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c -t fabric-peer-ccaas:2.5 .',
+    'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c --build-arg BUILDER_MODE=drop-in -t fabric-peer-ccaas:2.5-drop-in .',
+    'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c --target binaries -t ccaas-builder:0.1.0 .',
     'kubectl apply -f packaging/kubernetes/peer.yaml',
     'bin/package',
     'tar -C /opt/hyperledger/ccaas-builder -xzf ccaas-builder-',
