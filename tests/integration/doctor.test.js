@@ -207,6 +207,52 @@ describe('run --doctor', { skip }, () => {
     assert.match(docker.message, /^unix:\/\/\S+\/docker\.sock does not answer: a package no builder claims fails to install with a Docker error/);
   });
 
+  test('duplicate builder names, a build whose builder is gone, a malformed connection, and the CORE_ overrides', () => {
+    const fsDup = tempDir('ccaas-doctor-dup-fs-');
+    const peer = new Peer({ netns: ns, fileSystemPath: fsDup, name: 'retired-builder' });
+    const pkg = makePackage({ label: 'retired_1.0', files: { 'connection.json': { address: `cc.org1.test:${PORT.down}` } } });
+    assert.equal(peer.install(pkg).ok, true);
+    fs.writeFileSync(peer.serverConnectionPath(pkg.id), '{"address": "cc.org1.test"}');
+    const env = {
+      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: ccaas-builder, path: ${BUILDER}}, {name: ccaas-builder, path: ${stand.fabric}}]`,
+      CORE_PEER_FILESYSTEMPATH: fsDup,
+      CORE_CHAINCODE_STARTUPTIMEOUT: '7s',
+      CORE_VM_ENDPOINT: `unix://${fsDup}/none.sock`,
+    };
+    const { report } = doctor(configFor('healthy'), env);
+    assert.deepEqual([...report.config.variables].sort(),
+      ['CORE_CHAINCODE_EXTERNALBUILDERS', 'CORE_CHAINCODE_STARTUPTIMEOUT', 'CORE_PEER_FILESYSTEMPATH', 'CORE_VM_ENDPOINT']);
+    assert.equal(report.config.startup_timeout_ms, 7000);
+    assert.equal(report.config.vm_endpoint, `unix://${fsDup}/none.sock`);
+    const twice = report.findings.find((f) => f.message.startsWith('is listed twice'));
+    assert.equal(twice.severity, 'warning');
+    assert.equal(twice.subject, 'builder ccaas-builder');
+    const gone = finding(report, 'builder retired-builder', `chaincode ${pkg.id}`);
+    assert.equal(gone.severity, 'error');
+    assert.equal(gone.message, 'made this build, but is no longer listed: the peer says "was already built with builder \'retired-builder\', but that builder is no longer available"');
+    const malformed = finding(report, 'connection.json', `chaincode ${pkg.id}`);
+    assert.equal(malformed.severity, 'error');
+    assert.match(malformed.message, /connection\.json: address: "cc\.org1\.test" has no port/);
+    assert.match(malformed.hint, /^the peer fails every launch with "malformed chaincode info"/);
+  });
+
+  test('a Docker endpoint that answers', async () => {
+    const socket = path.join(tempDir('ccaas-doctor-sock-'), 'docker.sock');
+    const server = require('node:net').createServer((c) => c.end()).listen(socket);
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const env = { CORE_VM_ENDPOINT: `unix://${socket}` };
+      const r = require('node:child_process').spawnSync(path.join(BIN_DIR, 'run'), ['--doctor', '--config', configFor('healthy', { fs: tempDir('ccaas-empty-fs-') }), '--json'],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+      const report = JSON.parse(r.stdout);
+      const docker = finding(report, 'vm.endpoint');
+      assert.equal(docker.severity, 'ok');
+      assert.equal(docker.message, `unix://${socket} answers: a package no builder claims is built by Docker, and a ccaas one fails there with "Unknown chaincodeType: CCAAS"`);
+    } finally {
+      server.close();
+    }
+  });
+
   test('the doctor writes nothing, and usage errors exit 2', () => {
     const listing = (dir) => fs.readdirSync(dir, { recursive: true }).sort();
     const before = listing(fsPath);

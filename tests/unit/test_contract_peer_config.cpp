@@ -1,0 +1,83 @@
+#include "ccaas/contract/peer_config.hpp"
+#include "ccaas/util/error.hpp"
+#include "support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+using namespace ccaas;
+using contract::read_peer_config;
+
+namespace {
+
+contract::EnvLookup env_of(std::map<std::string, std::string> values)
+{
+  return [values](const char* name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+} // namespace
+
+TEST_CASE("core.yaml as viper reads it: keys in any case, defaults for what is absent")
+{
+  test_support::TempDir dir;
+  dir.write("core.yaml",
+            "Peer:\n  FileSystemPath: /srv/peer\nCHAINCODE:\n  startupTimeout: 1m\n  externalbuilders:\n"
+            "    - name: a\n      path: /opt/a\n      propagateEnvironment: [X, Y]\n"
+            "    - name: b\n      path: /opt/b\n      environmentWhitelist: [Z]\n");
+  const auto config = read_peer_config(dir.path(), env_of({}));
+  CHECK(config.core_yaml_found);
+  CHECK(config.file_system_path == "/srv/peer");
+  CHECK(config.startup_timeout == 60'000'000'000);
+  CHECK(config.execute_timeout == 30'000'000'000);
+  REQUIRE(config.builders.size() == 2);
+  CHECK(config.builders[0].propagate == std::vector<std::string>{"X", "Y"});
+  CHECK(config.builders[1].propagate == std::vector<std::string>{"Z"});
+  CHECK(config.builders[1].uses_whitelist);
+  CHECK(config.vm_endpoint.empty());
+  CHECK(contract::builds_dir(config) == "/srv/peer/externalbuilder/builds");
+}
+
+TEST_CASE("the CORE_ environment replaces keys, the builder list whole; FABRIC_CFG_PATH finds core.yaml")
+{
+  test_support::TempDir dir;
+  dir.write("core.yaml", "chaincode:\n  externalBuilders:\n    - name: a\n      path: /opt/a\n");
+  const auto config = read_peer_config(std::nullopt,
+                                       env_of({{"FABRIC_CFG_PATH", dir.path().string()},
+                                               {"CORE_CHAINCODE_EXTERNALBUILDERS", "[{name: e, path: /opt/e}]"},
+                                               {"CORE_PEER_FILESYSTEMPATH", "/data"},
+                                               {"CORE_CHAINCODE_STARTUPTIMEOUT", "2s"},
+                                               {"CORE_CHAINCODE_EXECUTETIMEOUT", "500ms"},
+                                               {"CORE_VM_ENDPOINT", "unix:///var/run/docker.sock"}}));
+  CHECK(config.core_yaml == dir.path() / "core.yaml");
+  REQUIRE(config.builders.size() == 1);
+  CHECK(config.builders[0].name == "e");
+  CHECK(config.builders_source == "CORE_CHAINCODE_EXTERNALBUILDERS");
+  CHECK(config.file_system_path == "/data");
+  CHECK(config.startup_timeout == 5'000'000'000);  // never below 5s
+  CHECK(config.execute_timeout == 30'000'000'000); // below 1s becomes 30s
+  CHECK(config.vm_endpoint == "unix:///var/run/docker.sock");
+  CHECK(config.overrides.size() == 5);
+}
+
+TEST_CASE("no core.yaml: the defaults; a core.yaml that is not YAML: one line")
+{
+  test_support::TempDir dir;
+  const auto config = read_peer_config(dir.path(), env_of({}));
+  CHECK_FALSE(config.core_yaml_found);
+  CHECK(config.file_system_path == "/var/hyperledger/production");
+  CHECK(config.startup_timeout == 300'000'000'000);
+  dir.write("core.yaml", "chaincode: [unclosed\n");
+  try {
+    read_peer_config(dir.path(), env_of({}));
+    FAIL("no failure");
+  } catch (const Failure& e) {
+    CHECK(std::string(e.what()).rfind((dir.path() / "core.yaml").string() + ": not YAML: ", 0) == 0);
+  }
+  dir.write("core.yaml", "chaincode:\n  startuptimeout: 10s\n");
+  const auto bad = read_peer_config(dir.path(), env_of({{"CORE_CHAINCODE_STARTUPTIMEOUT", "soon"}}));
+  CHECK(bad.problems == std::vector<std::string>{"chaincode.startuptimeout: \"soon\" is not a duration"});
+}
