@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     json::Json doc = json::parse_object(std::string_view(reinterpret_cast<const char*>(data), size), "f");
     contract::Diagnostics diags;
     contract::render_connection(doc, k_data, "f", diags);
-    contract::apply_default_dial_timeout(doc, std::string("10s"), diags);
+    contract::apply_default_dial_timeout(doc, std::string("10s"));
     const auto connection = contract::validate_connection(doc, "f", 1'800'000'000, diags);
     (void)contract::redacted(doc).dump();
     if (connection) {

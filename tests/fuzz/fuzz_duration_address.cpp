@@ -9,11 +9,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   using namespace ccaas::contract;
+  namespace duration = ccaas::duration;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const duration::DurationResult duration = duration::parse_go_duration(input);
-  if (duration.nanos && *duration.nanos != INT64_MIN) {
-    const duration::DurationResult again = duration::parse_go_duration(duration::format_go_duration(*duration.nanos));
-    if (!again.nanos || *again.nanos != *duration.nanos) {
+  const duration::DurationResult parsed = duration::parse_go_duration(input);
+  if (parsed.nanos && *parsed.nanos != INT64_MIN) {
+    const duration::DurationResult again = duration::parse_go_duration(duration::format_go_duration(*parsed.nanos));
+    if (!again.nanos || *again.nanos != *parsed.nanos) {
       __builtin_trap();
     }
   }
