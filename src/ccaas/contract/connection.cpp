@@ -3,6 +3,7 @@
 #include "ccaas/config/template.hpp"
 #include "ccaas/tls/pem.hpp"
 #include "ccaas/util/duration.hpp"
+#include "ccaas/util/time_text.hpp"
 
 #include <cmath>
 
@@ -14,12 +15,7 @@ constexpr std::int64_t k_peer_default_startup_timeout = 300 * duration::k_nanos_
 
 std::string format_time(std::int64_t epoch)
 {
-  const std::time_t t = static_cast<std::time_t>(epoch);
-  struct tm tm = {};
-  gmtime_r(&t, &tm);
-  char text[32] = {};
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
-  return text;
+  return utc_text(epoch);
 }
 
 class Checker

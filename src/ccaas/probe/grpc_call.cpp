@@ -2,6 +2,7 @@
 
 #include "ccaas/probe/register_message.hpp"
 #include "ccaas/tls/pem.hpp"
+#include "ccaas/util/c_ptr.hpp"
 
 #include <curl/curl.h>
 #include <openssl/ssl.h>
@@ -20,17 +21,9 @@ constexpr std::size_t k_max_body = 64 * 1024;
 constexpr int k_stream_end_grace_ms = 1000;
 constexpr const char* k_padding_header = "x-ccaas-builder-probe-padding: ";
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const
-  {
-    Free(p);
-  }
-};
-using EasyPtr = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
-using MultiPtr = std::unique_ptr<CURLM, Deleter<curl_multi_cleanup>>;
-using SlistPtr = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
+using EasyPtr = CPtr<CURL, curl_easy_cleanup>;
+using MultiPtr = CPtr<CURLM, curl_multi_cleanup>;
+using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
 
 int g_observation_index = -1;
 

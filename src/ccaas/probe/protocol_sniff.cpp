@@ -1,6 +1,7 @@
 #include "ccaas/probe/protocol_sniff.hpp"
 
 #include "ccaas/probe/tcp_connect.hpp"
+#include "ccaas/util/c_ptr.hpp"
 #include "ccaas/util/fd.hpp"
 
 #include <openssl/err.h>
@@ -71,12 +72,12 @@ bool speaks_tls(const Endpoint& endpoint, const Deadline& deadline, const Cancel
   if (socket.get() < 0 || g_alert_index < 0) {
     return false;
   }
-  const std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  const CPtr<SSL_CTX, SSL_CTX_free> ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) {
     ERR_clear_error();
     return false;
   }
-  const std::unique_ptr<SSL, void (*)(SSL*)> ssl(SSL_new(ctx.get()), SSL_free);
+  const CPtr<SSL, SSL_free> ssl(SSL_new(ctx.get()));
   if (!ssl || SSL_set_fd(ssl.get(), socket.get()) != 1) {
     ERR_clear_error();
     return false;

@@ -1,5 +1,7 @@
 #include "ccaas/probe/resolve.hpp"
 
+#include "ccaas/util/c_ptr.hpp"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -44,10 +46,7 @@ void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result)
 }
 
 // The resolver channel, destroyed with its pending queries (their callbacks see ARES_EDESTRUCTION).
-struct ChannelDeleter {
-  void operator()(ares_channeldata* channel) const { ares_destroy(channel); }
-};
-using Channel = std::unique_ptr<ares_channeldata, ChannelDeleter>;
+using Channel = CPtr<ares_channeldata, ares_destroy>;
 
 ResolveStatus status_of(int code)
 {

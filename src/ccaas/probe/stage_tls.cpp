@@ -1,5 +1,6 @@
 #include "ccaas/probe/stages.hpp"
 #include "ccaas/tls/pem.hpp"
+#include "ccaas/util/time_text.hpp"
 
 #include <curl/curl.h>
 #include <openssl/ssl.h>
@@ -13,12 +14,7 @@ namespace {
 
 std::string utc(std::int64_t epoch)
 {
-  const std::time_t t = static_cast<std::time_t>(epoch);
-  struct tm tm = {};
-  gmtime_r(&t, &tm);
-  char text[32] = {};
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
+  return utc_text(epoch, true);
 }
 
 std::string names_of_leaf(const TlsObservation& tls)

@@ -1,5 +1,7 @@
 #include "ccaas/tls/pem.hpp"
 
+#include "ccaas/util/c_ptr.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -14,17 +16,9 @@ namespace ccaas::tls {
 
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const
-  {
-    Free(p);
-  }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using BioPtr = CPtr<BIO, BIO_free>;
+using X509Ptr = CPtr<X509, X509_free>;
+using KeyPtr = CPtr<EVP_PKEY, EVP_PKEY_free>;
 
 BioPtr memory_bio(std::string_view text)
 {

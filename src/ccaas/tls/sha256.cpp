@@ -1,5 +1,6 @@
 #include "ccaas/tls/sha256.hpp"
 
+#include "ccaas/util/c_ptr.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 
@@ -21,7 +22,7 @@ std::string sha256_file_hex(const std::filesystem::path& path)
   if (fd.get() < 0) {
     throw Failure(path.string() + ": cannot read: " + std::strerror(errno));
   }
-  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  const CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     throw Failure(path.string() + ": cannot hash: OpenSSL has no SHA-256");
   }
