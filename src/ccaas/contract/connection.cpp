@@ -87,21 +87,21 @@ private:
   Diagnostics& m_diags;
 };
 
-std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json& value)
+std::optional<std::int64_t> check_dial_timeout(Checker& fields, const json::Json& value)
 {
   const char* field = "dial_timeout";
   std::int64_t nanos = 0;
   if (value.is_string()) {
     const std::string text = value.get<std::string>();
     if (text.empty()) {
-      check.error(field,
-                  "is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key to "
-                  "use the peer's default of 3s, or write a duration such as \"10s\"");
+      fields.error(field,
+                   "is \"\", which the peer cannot parse (time: invalid duration \"\"); remove the key to "
+                   "use the peer's default of 3s, or write a duration such as \"10s\"");
       return std::nullopt;
     }
     const duration::DurationResult parsed = duration::parse_go_duration(text);
     if (!parsed.nanos) {
-      check.error(field, parsed.error);
+      fields.error(field, parsed.error);
       return std::nullopt;
     }
     nanos = *parsed.nanos;
@@ -109,47 +109,47 @@ std::optional<std::int64_t> check_dial_timeout(Checker& check, const json::Json&
     // The peer reads a JSON number as nanoseconds (Duration.UnmarshalJSON, float64 conversion).
     const double number = value.get<double>();
     if (!std::isfinite(number) || std::fabs(number) >= 9.2e18) {
-      check.error(field, "the number is out of range");
+      fields.error(field, "the number is out of range");
       return std::nullopt;
     }
     if (std::floor(number) != number) {
-      check.error(field, "a JSON number here counts nanoseconds and must be whole; write a duration such as \"10s\"");
+      fields.error(field, "a JSON number here counts nanoseconds and must be whole; write a duration such as \"10s\"");
       return std::nullopt;
     }
     nanos = static_cast<std::int64_t>(number);
     if (nanos > 0 && nanos < duration::k_nanos_per_ms) {
       const std::string shown = value.dump();
-      check.error(field,
-                  shown + " is a JSON number, which the peer reads as " + shown
-                    + " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
+      fields.error(field,
+                   shown + " is a JSON number, which the peer reads as " + shown
+                     + " nanoseconds, too short for any dial: write \"" + shown + "s\" for seconds");
       return std::nullopt;
     }
   } else {
-    check.error(field, "expected a Go duration string such as \"10s\", found " + json::type_name(value));
+    fields.error(field, "expected a Go duration string such as \"10s\", found " + json::type_name(value));
     return std::nullopt;
   }
   if (nanos < 0) {
-    check.error(field, "is negative: every dial would fail at once");
+    fields.error(field, "is negative: every dial would fail at once");
     return std::nullopt;
   }
   if (nanos > 0 && nanos < duration::k_nanos_per_ms) {
-    check.error(field, duration::format_go_duration(nanos) + " is below one millisecond: no dial can complete in it");
+    fields.error(field, duration::format_go_duration(nanos) + " is below one millisecond: no dial can complete in it");
     return std::nullopt;
   }
   if (nanos > k_peer_default_startup_timeout) {
-    check.warning(field,
-                  duration::format_go_duration(nanos)
-                    + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
-                      "server then shows only as \"timeout expired while starting chaincode\"");
+    fields.warning(field,
+                   duration::format_go_duration(nanos)
+                     + " is longer than the peer's default chaincode.startuptimeout (5m0s): an unreachable "
+                       "server then shows only as \"timeout expired while starting chaincode\"");
   }
   return nanos;
 }
 
-void check_certificates(Checker& check, const char* field, const std::string& pem, std::int64_t now)
+void check_certificates(Checker& fields, const char* field, const std::string& pem, std::int64_t now)
 {
   const tls::PemResult parsed = tls::parse_certificates(pem);
   if (!parsed.error.empty()) {
-    check.error(field, parsed.error);
+    fields.error(field, parsed.error);
     return;
   }
   for (std::size_t i = 0; i < parsed.certificates.size(); ++i) {
@@ -158,12 +158,12 @@ void check_certificates(Checker& check, const char* field, const std::string& pe
       parsed.certificates.size() > 1 ? "certificate " + std::to_string(i + 1) + " (" : "certificate (";
     const std::string name = which + cert.subject + ")";
     if (cert.not_after <= now) {
-      check.error(field, name + " expired on " + format_time(cert.not_after));
+      fields.error(field, name + " expired on " + format_time(cert.not_after));
     } else if (cert.not_after - now <= k_expiry_warning_seconds) {
-      check.warning(field, name + " expires on " + format_time(cert.not_after) + ", within 30 days");
+      fields.warning(field, name + " expires on " + format_time(cert.not_after) + ", within 30 days");
     }
     if (cert.not_before > now) {
-      check.warning(field, name + " is not valid before " + format_time(cert.not_before));
+      fields.warning(field, name + " is not valid before " + format_time(cert.not_before));
     }
   }
 }
@@ -297,76 +297,76 @@ std::optional<Connection> validate_connection(json::Json doc,
                                               KeyCheck key_check)
 {
   const std::size_t errors_before = diags.errors.size();
-  Checker check(doc, where, diags);
+  Checker fields(doc, where, diags);
   Connection conn;
 
-  if (const json::Json* address = check.find("address"); address == nullptr) {
-    check.error("address", "missing: the peer needs the chaincode server's host:port");
-  } else if (const auto text = check.string_field("address")) {
+  if (const json::Json* address = fields.find("address"); address == nullptr) {
+    fields.error("address", "missing: the peer needs the chaincode server's host:port");
+  } else if (const auto text = fields.string_field("address")) {
     const AddressResult parsed = parse_address(*text);
     if (!parsed.error.empty()) {
-      check.error("address", parsed.error);
+      fields.error("address", parsed.error);
     } else {
       conn.address = parsed.value;
     }
   }
 
-  if (const json::Json* timeout = check.find("dial_timeout")) {
-    conn.dial_timeout = check_dial_timeout(check, *timeout);
+  if (const json::Json* timeout = fields.find("dial_timeout")) {
+    conn.dial_timeout = check_dial_timeout(fields, *timeout);
   }
 
-  conn.tls_required = check.bool_field("tls_required");
-  conn.client_auth_required = check.bool_field("client_auth_required");
-  conn.root_cert = check.string_field("root_cert").value_or("");
-  conn.client_cert = check.string_field("client_cert").value_or("");
-  conn.client_key = check.string_field("client_key").value_or("");
-  if (const auto domain = check.string_field("domain")) {
+  conn.tls_required = fields.bool_field("tls_required");
+  conn.client_auth_required = fields.bool_field("client_auth_required");
+  conn.root_cert = fields.string_field("root_cert").value_or("");
+  conn.client_cert = fields.string_field("client_cert").value_or("");
+  conn.client_key = fields.string_field("client_key").value_or("");
+  if (const auto domain = fields.string_field("domain")) {
     conn.domain = *domain;
   }
 
   if (conn.tls_required) {
     if (conn.root_cert.empty()) {
-      check.error("root_cert",
-                  "missing: with tls_required the peer needs the PEM of the CA that issued the "
-                  "chaincode server's certificate");
+      fields.error("root_cert",
+                   "missing: with tls_required the peer needs the PEM of the CA that issued the "
+                   "chaincode server's certificate");
     } else {
-      check_certificates(check, "root_cert", conn.root_cert, now);
+      check_certificates(fields, "root_cert", conn.root_cert, now);
     }
     if (conn.client_auth_required) {
       if (conn.client_cert.empty()) {
-        check.error("client_cert", "missing: with client_auth_required the peer presents this certificate (PEM)");
+        fields.error("client_cert", "missing: with client_auth_required the peer presents this certificate (PEM)");
       } else {
-        check_certificates(check, "client_cert", conn.client_cert, now);
+        check_certificates(fields, "client_cert", conn.client_cert, now);
       }
       if (conn.client_key.empty()) {
-        check.error("client_key",
-                    "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
+        fields.error("client_key",
+                     "missing: with client_auth_required the peer needs the private key of client_cert (PEM)");
       } else if (key_check == KeyCheck::pair) {
         if (const std::string problem = tls::check_private_key(conn.client_key, conn.client_cert); !problem.empty()) {
-          check.error("client_key", problem);
+          fields.error("client_key", problem);
         }
       }
     }
     if (!conn.domain.empty() && !conn.client_auth_required) {
-      check.warning("domain",
-                    "Fabric 3 uses domain as the TLS server name only with client_auth_required; "
-                    "without it the peer checks the certificate against the address host");
+      fields.warning("domain",
+                     "Fabric 3 uses domain as the TLS server name only with client_auth_required; "
+                     "without it the peer checks the certificate against the address host");
     }
   } else {
     if (conn.client_auth_required) {
-      check.warning("client_auth_required", "has no effect without tls_required: the peer dials in plaintext");
+      fields.warning("client_auth_required", "has no effect without tls_required: the peer dials in plaintext");
     }
     for (const char* field : {"root_cert", "client_cert", "client_key"}) {
-      const json::Json* value = check.find(field);
+      const json::Json* value = fields.find(field);
       if (value != nullptr && value->is_string() && !value->get<std::string>().empty()) {
-        check.warning(field, "is ignored: tls_required is not true, so the peer dials in plaintext");
+        fields.warning(field, "is ignored: tls_required is not true, so the peer dials in plaintext");
       }
     }
   }
   if (!conn.domain.empty()) {
     const AddressResult parsed = parse_address(conn.domain + ":1");
     if (!parsed.error.empty()) {
-      check.error("domain", "is not a host name: " + parsed.error);
+      fields.error("domain", "is not a host name: " + parsed.error);
     }
   }
 
