@@ -245,12 +245,32 @@ describe('run --doctor', { skip }, () => {
       const r = require('node:child_process').spawnSync(path.join(BIN_DIR, 'run'), ['--doctor', '--config', configFor('healthy', { fs: tempDir('ccaas-empty-fs-') }), '--json'],
         { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
       const report = JSON.parse(r.stdout);
+      assert.equal(r.status, 0, 'nothing is an error: exit 0');
+      assert.equal(report.ok, true);
       const docker = finding(report, 'vm.endpoint');
       assert.equal(docker.severity, 'ok');
       assert.equal(docker.message, `unix://${socket} answers: a package no builder claims is built by Docker, and a ccaas one fails there with "Unknown chaincodeType: CCAAS"`);
     } finally {
       server.close();
     }
+  });
+
+  test('a release program that is not executable, and a lost release output that no run can restore', () => {
+    const root = tempDir('ccaas-doctor-norelease-');
+    const fabric = standIn(path.join(root, 'ccaas_builder'));
+    fs.chmodSync(path.join(fabric, 'bin', 'release'), 0o644);
+    const fsLost = tempDir('ccaas-doctor-lost-fs-');
+    const pkg = makePackage({ label: 'lost_1.0', files: { 'connection.json': { address: `cc.org1.test:${PORT.down}` } } });
+    const peer = new Peer({ netns: ns, fileSystemPath: fsLost, name: 'ccaas_builder' });
+    assert.equal(peer.install(pkg).ok, true);
+    fs.rmSync(peer.serverConnectionPath(pkg.id));
+    const { report } = doctor(configFor('healthy', { fabric, fs: fsLost }));
+    const release = finding(report, 'builder ccaas_builder', 'builders');
+    assert.equal(release.severity, 'error');
+    assert.equal(release.message, 'bin/release is not executable: the peer skips it without a word, and no chaincode server connection is ever published');
+    const lost = finding(report, 'release/chaincode/server/connection.json', `chaincode ${pkg.id}`);
+    assert.equal(lost.severity, 'error');
+    assert.equal(lost.message, 'missing, and builder ccaas_builder has no run to restore it: every launch fails with "could not execute run"');
   });
 
   test('the doctor writes nothing, and usage errors exit 2', () => {
