@@ -1,0 +1,61 @@
+#pragma once
+
+#include "ccaas/config/settings.hpp"
+#include "ccaas/contract/connection.hpp"
+#include "ccaas/steps/doctor.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// The doctor's checks, one file a subject: the peer's configuration and builders
+// (doctor_peer.cpp), the installed chaincodes (doctor_builds.cpp); doctor.cpp runs them in order.
+namespace ccaas::steps::doctor_checks {
+
+namespace fs = std::filesystem;
+
+inline constexpr const char* k_configuration = "configuration";
+inline constexpr const char* k_builders = "builders";
+
+// The variables this builder reads: each must be listed under its propagateEnvironment.
+inline const std::vector<const config::EnvVar*> k_our_variables{&config::k_builder_config,
+                                                                &config::k_dial_timeout,
+                                                                &config::k_probe};
+
+class Findings
+{
+public:
+  explicit Findings(std::vector<Finding>& out)
+    : m_out(out)
+  {
+  }
+  void add(Severity severity, std::string group, std::string subject, std::string message, std::string hint = {})
+  {
+    m_out.push_back({severity, std::move(group), std::move(subject), std::move(message), std::move(hint)});
+  }
+
+private:
+  std::vector<Finding>& m_out;
+};
+
+std::string join(const std::vector<std::string>& items, const char* separator = "; ");
+bool executable(const fs::path& path);
+fs::path canonical_or_self(const fs::path& path);
+std::string dial_text(std::int64_t nanos);
+
+void check_configuration(const contract::PeerConfig& config, Findings& findings);
+std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
+                                        const DoctorInput& input,
+                                        Findings& findings);
+void check_fallback(const contract::PeerConfig& config, Findings& findings);
+
+std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
+                                   const std::vector<BuilderInfo>& builders,
+                                   Context& context,
+                                   std::vector<std::optional<contract::Connection>>& connections,
+                                   Findings& findings);
+void probe_builds(std::vector<BuildInfo>& builds,
+                  const std::vector<std::optional<contract::Connection>>& connections,
+                  Context& context);
+
+} // namespace ccaas::steps::doctor_checks
