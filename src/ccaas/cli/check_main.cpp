@@ -9,7 +9,6 @@
 
 #include <unistd.h>
 
-#include <ctime>
 #include <string>
 #include <vector>
 
@@ -114,9 +113,7 @@ int run_check(int argc, char** argv)
     input.template_data = settings.template_data;
     input.default_dial_timeout_text = settings.dial_timeout_text;
     input.default_dial_timeout = settings.dial_timeout;
-    signals::install_termination_handlers();
-    steps::Context context{
-      reporter, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+    steps::Context context = make_context(reporter, true);
     const steps::CheckResult result = steps::check(input, context);
     print(result, input, parsed.json, reporter);
     return result.outcome;

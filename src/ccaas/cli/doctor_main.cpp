@@ -8,7 +8,6 @@
 
 #include <unistd.h>
 
-#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -135,9 +134,7 @@ int run_doctor(int argc, char** argv)
   return guarded(reporter, [&] {
     input.our_builder_dir = our_builder_dir(argv[0]);
     input.env = config::environment;
-    signals::install_termination_handlers();
-    steps::Context context{
-      reporter, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+    steps::Context context = make_context(reporter, true);
     const steps::DoctorReport report = steps::doctor(input, context);
     if (json) {
       write_fully(STDOUT_FILENO, json_of(report).dump() + "\n");

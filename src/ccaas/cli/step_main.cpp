@@ -64,6 +64,14 @@ int exit_code(steps::Outcome outcome)
   return k_exit_failure;
 }
 
+steps::Context make_context(log::Reporter& reporter, bool cancellable)
+{
+  if (cancellable) {
+    signals::install_termination_handlers();
+  }
+  return {reporter, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+}
+
 int guarded(log::Reporter& reporter, const std::function<steps::Outcome()>& body)
 {
   try {
@@ -101,11 +109,7 @@ int run_step(const StepSpec& spec, int argc, char** argv)
   }
   return guarded(reporter, [&] {
     const config::Settings settings = config::load_settings(spec.variables);
-    if (spec.cancellable) {
-      signals::install_termination_handlers();
-    }
-    steps::Context context{
-      reporter, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+    steps::Context context = make_context(reporter, spec.cancellable);
     return spec.body(args, settings, context);
   });
 }

@@ -31,6 +31,10 @@ int exit_code(steps::Outcome outcome);
 // error" line. Every entry point goes through here; nothing below it exits.
 int guarded(log::Reporter& reporter, const std::function<steps::Outcome()>& body);
 
+// The context a step runs in: reporter, the time, and, for a step that waits on the network, the
+// termination signals as its cancel (the handlers are installed here).
+steps::Context make_context(log::Reporter& reporter, bool cancellable);
+
 // A step's main: checks the argument count exactly, answers --help and --version, reads the
 // step's variables once (a bad one fails with exit 1), and runs the body guarded. Nothing is
 // written to stdout except for --help and --version.

@@ -3,6 +3,7 @@
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -16,13 +17,6 @@ constexpr const char* k_official_config_dir = "/etc/hyperledger/fabric";
 constexpr std::int64_t k_second = duration::k_nanos_per_second;
 constexpr std::int64_t k_min_startup_timeout = 5 * k_second; // core/chaincode/config.go
 
-std::string lower(std::string text)
-{
-  std::transform(
-    text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // viper matches keys in any case.
 YAML::Node child(const YAML::Node& node, const std::string& key)
 {
@@ -30,7 +24,7 @@ YAML::Node child(const YAML::Node& node, const std::string& key)
     return YAML::Node();
   }
   for (const auto& item : node) {
-    if (item.first.IsScalar() && lower(item.first.Scalar()) == lower(key)) {
+    if (item.first.IsScalar() && lowercase(item.first.Scalar()) == lowercase(key)) {
       return item.second;
     }
   }

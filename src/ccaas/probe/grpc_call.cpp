@@ -3,6 +3,7 @@
 #include "ccaas/probe/register_message.hpp"
 #include "ccaas/tls/pem.hpp"
 #include "ccaas/util/c_ptr.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <curl/curl.h>
 #include <openssl/ssl.h>
@@ -26,14 +27,6 @@ using MultiPtr = CPtr<CURLM, curl_multi_cleanup>;
 using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
 
 int g_observation_index = -1;
-
-std::string lowercase(std::string text)
-{
-  for (char& c : text) {
-    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return text;
-}
 
 std::string trim(const std::string& text)
 {

@@ -67,13 +67,4 @@ Protocol Session::second_look(const Endpoint& endpoint)
   return *m_sniffed;
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator)
-{
-  std::string out;
-  for (const std::string& item : items) {
-    out += (out.empty() ? "" : separator) + item;
-  }
-  return out;
-}
-
 } // namespace ccaas::probe

@@ -2,6 +2,7 @@
 
 #include "ccaas/probe/probe.hpp"
 #include "ccaas/probe/protocol_sniff.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <optional>
 #include <string>
@@ -35,7 +36,5 @@ public:
 private:
   std::optional<Protocol> m_sniffed;
 };
-
-std::string join(const std::vector<std::string>& items, const char* separator = ", ");
 
 } // namespace ccaas::probe

@@ -12,11 +12,6 @@ namespace ccaas::probe {
 
 namespace {
 
-std::string utc(std::int64_t epoch)
-{
-  return utc_text(epoch, true);
-}
-
 std::string names_of_leaf(const TlsObservation& tls)
 {
   return tls.leaf_names.empty() ? "no subject alternative names (" + tls.leaf_subject + "; Go ignores the CN)"
@@ -88,8 +83,8 @@ void chain_verdict(Session& session, double ms, const TlsObservation& tls)
     session.fail(Stage::tls,
                  ms,
                  detail,
-                 "the server's certificate (" + tls.verify_subject + ") expired on " + utc(tls.verify_not_after)
-                   + "; this node's clock says " + utc(now),
+                 "the server's certificate (" + tls.verify_subject + ") expired on "
+                   + utc_text(tls.verify_not_after, true) + "; this node's clock says " + utc_text(now, true),
                  "renew the chaincode server's certificate; if it is still valid on the chaincode's node, the clocks "
                  "of the two nodes differ (check NTP on both)");
   } else if (code == X509_V_ERR_CERT_NOT_YET_VALID) {
@@ -97,7 +92,7 @@ void chain_verdict(Session& session, double ms, const TlsObservation& tls)
                  ms,
                  detail,
                  "the server's certificate (" + tls.verify_subject + ") is not valid before "
-                   + utc(tls.verify_not_before) + ", and this node's clock says " + utc(now)
+                   + utc_text(tls.verify_not_before, true) + ", and this node's clock says " + utc_text(now, true)
                    + ": clock skew between the nodes, or a certificate issued with a start date in the future",
                  "synchronise the clocks of the peer's node and the chaincode's node (NTP, chrony), or reissue the "
                  "certificate with a start date in the past");

@@ -11,6 +11,7 @@
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/targz.hpp"
 #include "ccaas/util/temp_dir.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <sys/stat.h>
 
@@ -140,9 +141,7 @@ CheckResult check(const CheckInput& input, Context& context)
   }
   if (!loaded) {
     result.report.failed_stage = probe::Stage::config;
-    for (const std::string& line : reporter.errors()) {
-      result.report.error += (result.report.error.empty() ? "" : "; ") + line;
-    }
+    result.report.error = join(reporter.errors(), "; ");
     result.report.hint = "fix the package or the builder's environment as the lines above say";
     return result;
   }

@@ -38,7 +38,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
     if (!build.report) {
       continue;
     }
-    const std::string group = "chaincode " + build.package_id.value_or(build.directory.filename().string());
+    const std::string group = group_of(build);
     if (build.report->cancelled) {
       report.outcome = Outcome::terminated;
     } else if (build.report->ok) {
@@ -64,8 +64,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
       return 1;
     }
     for (std::size_t i = 0; i < report.builds.size(); ++i) {
-      const BuildInfo& b = report.builds[i];
-      if (f.group == "chaincode " + b.package_id.value_or(b.directory.filename().string())) {
+      if (f.group == group_of(report.builds[i])) {
         return 3 + i;
       }
     }

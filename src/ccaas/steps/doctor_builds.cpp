@@ -1,6 +1,8 @@
 #include "ccaas/steps/doctor_checks.hpp"
 
 #include "ccaas/contract/package_id.hpp"
+#include "ccaas/steps/connection_file.hpp"
+#include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
 
@@ -13,6 +15,7 @@ namespace ccaas::steps::doctor_checks {
 
 namespace {
 
+// What loading a connection.json reports, kept for the findings.
 class Collector final : public log::Reporter
 {
 public:
@@ -24,6 +27,11 @@ public:
 };
 
 } // namespace
+
+std::string group_of(const BuildInfo& build)
+{
+  return "chaincode " + build.package_id.value_or(build.directory.filename().string());
+}
 
 std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                    const std::vector<BuilderInfo>& builders,
@@ -55,7 +63,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     build.directory = entry;
     const auto id = contract::package_id_from_durable_dir(entry.filename().string());
     build.package_id = id ? std::optional<std::string>(id->str()) : std::nullopt;
-    const std::string group = "chaincode " + build.package_id.value_or(entry.filename().string());
+    const std::string group = group_of(build);
     std::optional<contract::Connection> connection;
     try {
       const json::Json info =
@@ -105,21 +113,14 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       }
     }
     if (file::exists_nofollow(source)) {
+      // As run and release read it: every check but the key pairing build made.
       Collector collected;
       try {
-        contract::Diagnostics diags;
-        auto validated =
-          contract::validate_connection(json::parse_object(file::read_regular_file(source), source.string()),
-                                        source.string(),
-                                        context.now,
-                                        diags,
-                                        contract::KeyCheck::skip);
-        collected.errors = diags.errors;
-        collected.warnings = diags.warnings;
-        if (validated) {
-          build.connection = contract::redacted(validated->doc);
-          connection = std::move(validated);
-        }
+        LoadedConnection loaded = load_rendered_connection(source, "", context.now, collected);
+        build.connection = contract::redacted(loaded.connection.doc);
+        connection = std::move(loaded.connection);
+      } catch (const ReportedFailure&) {
+        // its errors are in collected
       } catch (const Failure& e) {
         collected.errors.emplace_back(e.what());
       }
@@ -128,7 +129,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
           Severity::error,
           group,
           source.filename().string(),
-          join(collected.errors),
+          join(collected.errors, "; "),
           "the peer fails every launch with \"malformed chaincode info\": fix the package and install it again");
       }
       for (const std::string& warning : collected.warnings) {
@@ -138,8 +139,9 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
         findings.add(Severity::warning,
                      group,
                      "dial_timeout",
-                     dial_text(connection->effective_dial_timeout()) + " is longer than chaincode.startuptimeout ("
-                       + dial_text(config.startup_timeout)
+                     duration::format_go_duration(connection->effective_dial_timeout())
+                       + " is longer than chaincode.startuptimeout ("
+                       + duration::format_go_duration(config.startup_timeout)
                        + "): an unreachable server shows only as \"timeout expired while starting chaincode\"",
                      "lower dial_timeout below chaincode.startuptimeout");
       }

@@ -3,6 +3,7 @@
 #include "ccaas/config/settings.hpp"
 #include "ccaas/contract/connection.hpp"
 #include "ccaas/steps/doctor.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <filesystem>
 #include <string>
@@ -38,10 +39,11 @@ private:
   std::vector<Finding>& m_out;
 };
 
-std::string join(const std::vector<std::string>& items, const char* separator = "; ");
 bool executable(const fs::path& path);
 fs::path canonical_or_self(const fs::path& path);
-std::string dial_text(std::int64_t nanos);
+
+// "chaincode <package ID>", or the directory's name when it holds none: a build's group of findings.
+std::string group_of(const BuildInfo& build);
 
 void check_configuration(const contract::PeerConfig& config, Findings& findings);
 std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,

@@ -48,15 +48,6 @@ bool docker_answers(const std::string& endpoint)
 
 } // namespace
 
-std::string join(const std::vector<std::string>& items, const char* separator)
-{
-  std::string out;
-  for (const std::string& item : items) {
-    out += (out.empty() ? "" : separator) + item;
-  }
-  return out;
-}
-
 bool executable(const fs::path& path)
 {
   struct stat st = {};
@@ -68,11 +59,6 @@ fs::path canonical_or_self(const fs::path& path)
   std::error_code ec;
   const fs::path resolved = fs::canonical(path, ec);
   return ec ? path.lexically_normal() : resolved;
-}
-
-std::string dial_text(std::int64_t nanos)
-{
-  return duration::format_go_duration(nanos);
 }
 
 void check_configuration(const contract::PeerConfig& config, Findings& findings)
@@ -100,7 +86,7 @@ void check_configuration(const contract::PeerConfig& config, Findings& findings)
   findings.add(Severity::ok,
                k_configuration,
                "chaincode.startuptimeout",
-               dial_text(config.startup_timeout)
+               duration::format_go_duration(config.startup_timeout)
                  + ": a launch that has not registered by then fails with "
                    "\"timeout expired while starting chaincode\"");
 }

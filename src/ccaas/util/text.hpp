@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccaas {
+
+// "a, b, c": the items with separator between them.
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
+// ASCII letters in lower case (HTTP header names, viper's keys): locale-free.
+std::string lowercase(std::string text);
+
+} // namespace ccaas
