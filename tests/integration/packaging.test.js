@@ -11,6 +11,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 const { BIN_DIR, makePackage, stageScratch, tempDir, sh } = require('./harness/peer');
+const { parseBuilders } = require('./harness/registration');
 
 const top = path.resolve(__dirname, '../..');
 const packaging = path.join(top, 'packaging');
@@ -33,21 +34,6 @@ function variablesReadByCode() {
   };
   walk(path.join(top, 'src'));
   return [...names].filter((n) => !PEER_DEFAULTS.includes(n)).sort();
-}
-
-// The peer's reading of CORE_CHAINCODE_EXTERNALBUILDERS: YAML into []ExternalBuilder, then
-// config.go's checks (a path and a name on every entry).
-function parseBuilders(value) {
-  const list = YAML.parse(value);
-  assert.ok(Array.isArray(list), 'a YAML list');
-  for (const b of list) {
-    assert.deepEqual(Object.keys(b).sort(), ['name', 'path', 'propagateEnvironment']);
-    assert.equal(typeof b.name, 'string');
-    assert.ok(b.name.length > 0, 'external builder has no name attribute');
-    assert.match(b.path, /^\//, 'an absolute path');
-    assert.ok(Array.isArray(b.propagateEnvironment) && b.propagateEnvironment.every((v) => typeof v === 'string'));
-  }
-  return list;
 }
 
 function dockerfileStages() {

@@ -1,15 +1,12 @@
 #include "ccaas/contract/address.hpp"
 
+#include "ccaas/util/text.hpp"
+
 #include <arpa/inet.h>
 
 namespace ccaas::contract {
 
 namespace {
-
-bool is_alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 bool all_digits_and_dots(std::string_view s)
 {
@@ -41,7 +38,7 @@ std::string check_host_name(std::string_view host)
       return "host name label \"" + std::string(label) + "\" is longer than 63 characters";
     }
     for (char c : label) {
-      if (!(is_alnum(c) || c == '-' || c == '_')) {
+      if (!(is_ascii_alnum(c) || c == '-' || c == '_')) {
         return "host name \"" + std::string(host) + "\" contains '" + std::string(1, c)
                + "' (letters, digits, '-', '_' and '.' only)";
       }

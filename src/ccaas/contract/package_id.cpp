@@ -1,5 +1,7 @@
 #include "ccaas/contract/package_id.hpp"
 
+#include "ccaas/util/text.hpp"
+
 namespace ccaas::contract {
 
 namespace {
@@ -9,11 +11,6 @@ constexpr std::size_t k_hash_length = 64;
 bool is_lower_hex(char c)
 {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-bool is_alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 // name = label + "-" + 64 hex + suffix, where suffix consists of digits only (and is empty when
@@ -85,11 +82,11 @@ std::optional<PackageId> package_id_from_durable_dir(std::string_view dir_name)
 
 bool is_valid_label(std::string_view label)
 {
-  if (label.empty() || !is_alnum(label.front())) {
+  if (label.empty() || !is_ascii_alnum(label.front())) {
     return false;
   }
   for (char c : label) {
-    if (!(is_alnum(c) || c == '_' || c == '.' || c == '+' || c == '-')) {
+    if (!(is_ascii_alnum(c) || c == '_' || c == '.' || c == '+' || c == '-')) {
       return false;
     }
   }

@@ -26,8 +26,14 @@ const ALWAYS_PROPAGATED = ['LD_LIBRARY_PATH', 'LIBPATH', 'PATH', 'TMPDIR'];
 const SANITIZER_ENV = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'];
 const LABEL_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
 
+// Every temporary directory of a test process lies in one of its own, removed when it exits.
+let sessionDir = null;
 function tempDir(prefix = 'ccaas-it-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (sessionDir === null) {
+    sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), `ccaas-test-${process.pid}-`));
+    process.on('exit', () => fs.rmSync(sessionDir, { recursive: true, force: true }));
+  }
+  return fs.mkdtempSync(path.join(sessionDir, prefix));
 }
 
 function sh(cmd, args, opts = {}) {
@@ -91,10 +97,14 @@ function makeTempLikeGo(dir, pattern) {
 
 class Peer {
   // netns: a harness/netns.js namespace to run the builder in (the peer's network).
+  // launcher: (program, args, env) => { cmd, argv, env }, to run the builder elsewhere (a
+  // container): it gets the program's path there and the environment the peer passes.
   constructor({ binDir = BIN_DIR, name = 'ccaas-builder', env = {}, propagate = DEFAULT_PROPAGATE,
-                fileSystemPath = tempDir('ccaas-peer-'), tmpdir = tempDir('ccaas-tmp-'), netns = null } = {}) {
+                fileSystemPath = tempDir('ccaas-peer-'), tmpdir = tempDir('ccaas-tmp-'), netns = null,
+                launcher = null } = {}) {
     this.binDir = binDir;
     this.netns = netns;
+    this.launcher = launcher;
     this.name = name;
     this.propagate = propagate;
     this.fileSystemPath = fileSystemPath;
@@ -125,9 +135,11 @@ class Peer {
   exec(step, args, { timeout = 20000 } = {}) {
     const started = process.hrtime.bigint();
     const program = path.join(this.binDir, step);
-    const [cmd, argv] = this.netns ? ['ip', this.netns.argv(program, args)] : [program, args];
+    let [cmd, argv, env] = [program, args, this.builderEnv()];
+    if (this.netns) [cmd, argv] = ['ip', this.netns.argv(program, args)];
+    else if (this.launcher) ({ cmd, argv, env } = this.launcher(program, args, env));
     const r = spawnSync(cmd, argv, {
-      cwd: '/', env: this.builderEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout,
+      cwd: '/', env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout,
     });
     if (r.error) throw r.error;
     // Whatever the test, no builder program ever prints key material.

@@ -1,0 +1,93 @@
+'use strict';
+// The base images packaging/Dockerfile names, made here because no registry answers (as on an
+// air-gapped build host):
+//   debian:bookworm              debootstrap --variant=minbase, apt sources laid out as in the
+//                                official image (/etc/apt/sources.list.d/debian.sources only);
+//   busybox:1.36                 Debian's busybox-static with its applets linked in /bin;
+//   hyperledger/fabric-peer:2.5  a stand-in of our own on busybox (image/fabric-peer/).
+// debootstrap is the slow part (a minute or more): its result is kept as a tarball in the
+// build tree and reused for a week; a fresh clone makes it.
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const MIRROR = 'http://deb.debian.org/debian';
+const SECURITY = 'http://deb.debian.org/debian-security';
+const STAND_IN_PEER = path.resolve(__dirname, '..', 'image', 'fabric-peer');
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+const DEBIAN_SOURCES = `Types: deb
+URIs: ${MIRROR}
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${SECURITY}
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+`;
+
+function must(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  return r.stdout;
+}
+
+// A minbase bookworm root as a tarball (made once, then reused from cacheFile).
+function debianTarball(work, cacheFile) {
+  if (fs.existsSync(cacheFile) && Date.now() - fs.statSync(cacheFile).mtimeMs < WEEK_MS) return { file: cacheFile, made: false };
+  const root = path.join(work, 'debian-rootfs');
+  must('debootstrap', ['--variant=minbase', 'bookworm', root, MIRROR]);
+  fs.rmSync(path.join(root, 'etc/apt/sources.list'), { force: true });
+  fs.writeFileSync(path.join(root, 'etc/apt/sources.list.d/debian.sources'), DEBIAN_SOURCES);
+  for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
+    for (const entry of fs.readdirSync(path.join(root, dir))) {
+      if (entry !== 'partial' && entry !== 'lock') fs.rmSync(path.join(root, dir, entry), { recursive: true, force: true });
+    }
+  }
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  const tmp = `${cacheFile}.tmp-${process.pid}`;
+  must('tar', ['-C', root, '--numeric-owner', '-cf', tmp, '.']);
+  fs.renameSync(tmp, cacheFile);
+  fs.rmSync(root, { recursive: true, force: true });
+  return { file: cacheFile, made: true };
+}
+
+function busyboxTree(work) {
+  const root = path.join(work, 'busybox-rootfs');
+  for (const d of ['bin', 'etc', 'root', 'tmp']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+  fs.copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
+  fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
+  for (const applet of must('/bin/busybox', ['--list']).split('\n').filter(Boolean)) {
+    const link = path.join(root, 'bin', applet);
+    if (!fs.existsSync(link)) fs.symlinkSync('busybox', link);
+  }
+  fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+  fs.writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+  return root;
+}
+
+function importBusybox(engine, work) {
+  const tree = busyboxTree(work);
+  engine.importTree(tree, 'busybox:1.36', ['CMD ["sh"]']);
+  fs.rmSync(tree, { recursive: true, force: true });
+}
+
+// Makes debian:bookworm and the stand-in peer (busybox comes first, see importBusybox);
+// returns what it did, for the report.
+function makeBaseImages(engine, work, cacheFile) {
+  const started = Date.now();
+  const debian = debianTarball(work, cacheFile);
+  const debootstrapSeconds = (Date.now() - started) / 1000;
+  engine.importTarball(debian.file, 'debian:bookworm', ['CMD ["bash"]']);
+  const peer = engine.build({ context: STAND_IN_PEER, tag: 'hyperledger/fabric-peer:2.5' });
+  if (peer.status !== 0) throw new Error(`the stand-in fabric-peer image: ${peer.log.split('\n').slice(-5).join(' | ')}`);
+  return { debootstrapSeconds, debootstrapMade: debian.made, seconds: (Date.now() - started) / 1000 };
+}
+
+module.exports = { importBusybox, makeBaseImages, DEBIAN_SOURCES, STAND_IN_PEER };

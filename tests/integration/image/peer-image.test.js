@@ -1,0 +1,387 @@
+'use strict';
+// packaging/Dockerfile built and run for real: a Docker engine of the test's own
+// (harness/docker.js), base images made here (harness/base-images.js), every target built with
+// BuildKit and no registry, the images checked from the inside, the builder run in them as the
+// peer runs it, the Kubernetes manifests validated against the API's schemas and their
+// init-container flow played with their own values, and a rebuild after a one-line change.
+//
+// Not a ctest entry: bin/test runs it once, alone, in the machine's network namespace, because
+// the image build installs Debian's packages as bin/setup does (docker build --network host).
+// Every container runs with --network none. Without root, Docker or a kernel that runs it, the
+// suite says why and skips (exit 77 from tests/integration/suite); with
+// CCAAS_BUILDER_IMAGE_TEST=require (CI) that is a failure instead.
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const YAML = require('yaml');
+const { Engine, DOCKER, DOCKERD, runningDaemons } = require('../harness/docker');
+const { importBusybox, makeBaseImages } = require('../harness/base-images');
+const { parseBuilders } = require('../harness/registration');
+const { BIN_DIR, Peer, makePackage, makePackageFromFixture, maskMs, tempDir } = require('../harness/peer');
+
+const top = path.resolve(__dirname, '../../..');
+const REQUIRED = process.env.CCAAS_BUILDER_IMAGE_TEST === 'require';
+const STEPS = ['build', 'detect', 'release', 'run'];
+const FABRIC_STEPS = ['build', 'detect', 'release'];
+const PEER_IMAGE = 'hyperledger/fabric-peer:2.5';
+const DEBIAN_CACHE = path.join(top, 'build', 'image', 'debian-bookworm-minbase.tar');
+
+function git(args) {
+  const r = spawnSync('git', args, { cwd: top, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : null;
+}
+
+function whyNot() {
+  if (process.getuid() !== 0) return 'it needs root (dockerd, debootstrap)';
+  for (const tool of [DOCKER, DOCKERD, '/usr/sbin/debootstrap', '/bin/busybox']) {
+    if (!fs.existsSync(tool)) return `${tool} is missing (bin/setup installs docker.io, debootstrap and busybox-static)`;
+  }
+  if (git(['rev-parse', 'HEAD']) === null) return 'it needs a git checkout: the build context is the tracked files';
+  const others = runningDaemons();
+  if (others.length) return `a Docker daemon runs here already (pid ${others[0].pid}); the test starts its own, never one beside another`;
+  return null;
+}
+
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+// A directory tree as {relative path: "mode sha256"}, to compare outputs made in two places.
+function treeOf(root) {
+  const out = {};
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      const mode = (fs.statSync(p).mode & 0o7777).toString(8);
+      if (e.isDirectory()) { out[`${path.relative(root, p)}/`] = mode; walk(p); } else out[path.relative(root, p)] = `${mode} ${sha256(p)}`;
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return out;
+}
+
+// What an install printed and left, for comparing the host's run with the image's (the scratch
+// directory's name has random digits in it).
+function installView(result) {
+  const step = (s) => s && { code: s.code, stdout: s.stdout, lines: s.lines.map((l) => maskMs(l.split(result.scratch).join('<scratch>'))) };
+  return {
+    detect: step(result.detect), build: step(result.build), release: step(result.release), ok: result.ok,
+    durable: result.durable ? treeOf(result.durable) : null,
+  };
+}
+
+function freePort() {
+  // A port that was free a moment ago on the host; nothing listens on it in a container.
+  const r = spawnSync(process.execPath, ['-e', "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+// The files a build context needs: what git tracks, plus new files it does not ignore.
+function copyContext(dest) {
+  const files = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+  for (const rel of files) {
+    const from = path.join(top, rel);
+    if (!fs.existsSync(from) || fs.lstatSync(from).isDirectory()) continue;
+    fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
+    fs.cpSync(from, path.join(dest, rel), { preserveTimestamps: true, verbatimSymlinks: true });
+  }
+  return files.length;
+}
+
+const timings = {};
+const state = {};
+
+// A test that builds on an earlier one's result says so when that one failed.
+function needs(key, what) {
+  assert.ok(state[key], `needs ${what}, which failed above`);
+  return state[key];
+}
+const work = whyNot() === null ? tempDir('ccaas-image-') : null;
+const engine = work && new Engine(path.join(work, 'engine'));
+
+// Whether this kernel runs Docker is known only by trying: the engine starts here, before the
+// tests are declared, so that the suite can skip when it cannot.
+function startEngine() {
+  state.hadBridge = spawnSync('ip', ['link', 'show', 'docker0']).status === 0;
+  const failed = engine.start();
+  if (failed) return `the kernel or machine cannot run Docker here: ${failed}`;
+  importBusybox(engine, work);
+  const hello = engine.run('busybox:1.36', ['true']);
+  if (hello.status !== 0) return `the kernel cannot run a container here: ${hello.stderr.trim().split('\n').at(-1)}`;
+  return null;
+}
+
+const skipReason = whyNot() ?? startEngine();
+if (skipReason && engine) {
+  engine.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false }, () => {
+  before(() => {
+    if (skipReason) throw new Error(`CCAAS_BUILDER_IMAGE_TEST=require, but the image test cannot run: ${skipReason}`);
+    state.context = path.join(work, 'context');
+    state.files = copyContext(state.context);
+    state.commit = git(['describe', '--always', '--dirty', '--abbrev=12']).trim();
+  });
+
+  after(() => {
+    if (engine && !state.stopped) engine.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+    const report = Object.entries(timings).map(([k, v]) => `${k} ${v}`).join('; ');
+    if (report) process.stderr.write(`image test: ${report}\n`);
+  });
+
+  test('base images made here: debian:bookworm by debootstrap, busybox, a stand-in fabric-peer', () => {
+    const made = makeBaseImages(engine, work, DEBIAN_CACHE);
+    state.bases = true;
+    timings['base images'] = `${made.seconds.toFixed(0)} s (debootstrap ${made.debootstrapMade ? `${made.debootstrapSeconds.toFixed(0)} s` : 'reused from build/image/'})`;
+    const hello = engine.run('busybox:1.36', ['sh', '-c', 'echo "$(id -u) hello"']);  // imported at start
+    assert.equal(hello.status, 0, `a container runs: ${hello.stderr}`);
+    assert.equal(hello.stdout, '0 hello\n');
+    const debian = engine.run('debian:bookworm', ['sh', '-c', 'cat /etc/debian_version; ls /etc/apt/sources.list.d; test ! -e /etc/apt/sources.list && echo no-sources.list']);
+    assert.equal(debian.status, 0, debian.stderr);
+    assert.match(debian.stdout, /^12\.\d+\ndebian\.sources\nno-sources\.list\n$/);
+    const peerEnv = engine.imageConfig(PEER_IMAGE);
+    assert.deepEqual(peerEnv.Cmd, ['peer', 'node', 'start']);
+    assert.ok(peerEnv.Env.includes('FABRIC_CFG_PATH=/var/hyperledger/fabric/config'), peerEnv.Env.join(' '));
+    assert.deepEqual(Object.keys(peerEnv.Volumes).sort(), ['/etc/hyperledger/fabric', '/var/hyperledger']);
+  });
+
+  test('--target binaries builds cold with BuildKit and no registry', (t) => {
+    needs('bases', 'the base images');
+    const b = engine.build({
+      context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), target: 'binaries',
+      tag: 'ccaas-builder:image-test', buildArgs: { CCAAS_BUILDER_COMMIT: state.commit },
+    });
+    assert.equal(b.status, 0, `the build failed:\n${b.log.split('\n').slice(-30).join('\n')}`);
+    assert.doesNotMatch(b.log, /docker\/dockerfile|pulling|resolve image config/i, 'no frontend or image was fetched');
+    const seconds = (re) => b.steps.filter((s) => re.test(s.name)).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
+    state.cold = { seconds: b.seconds, deps: seconds(/^\[deps /), build: seconds(/^\[build /) };
+    assert.ok(b.steps.some((s) => /^\[deps \d+\/\d+\] RUN bin\/setup --deps-only$/.test(s.name) && !s.cached), 'the dependency step ran');
+    timings['cold build'] = `${b.seconds.toFixed(0)} s (deps ${state.cold.deps.toFixed(0)} s, build ${state.cold.build.toFixed(0)} s)`;
+    t.diagnostic(timings['cold build']);
+  });
+
+  test('the binaries image: four static programs, mode 0755, run by a non-root user, named by commit', () => {
+    needs('cold', 'the cold build');
+    const out = path.join(work, 'binaries');
+    engine.copyOut('ccaas-builder:image-test', '/opt/ccaas-builder/bin', out);
+    const bin = path.join(out, 'bin');
+    assert.deepEqual(fs.readdirSync(bin).sort(), STEPS);
+    for (const step of STEPS) {
+      const file = path.join(bin, step);
+      assert.equal((fs.statSync(file).mode & 0o7777).toString(8), '755', `${step} mode`);
+      const r = spawnSync('file', ['-b', file], { encoding: 'utf8' });
+      assert.match(r.stdout, /statically linked/, `${step}: ${r.stdout}`);
+    }
+    state.binaries = Object.fromEntries(STEPS.map((s) => [s, sha256(path.join(bin, s))]));
+    const version = engine.run('ccaas-builder:image-test', ['/opt/ccaas-builder/bin/run', '--version'], { user: '65534:65534' });
+    assert.equal(version.status, 0, version.stderr);
+    assert.equal(version.stdout.split('\n')[0], `ccaas-builder run 0.1.0 (commit ${state.commit})`);
+    const who = engine.run('ccaas-builder:image-test', ['sh', '-c', '/opt/ccaas-builder/bin/detect /nonexistent /nonexistent; echo "exit $? as $(id -u)"'], { user: '65534:65534' });
+    const onHost = spawnSync(path.join(BIN_DIR, 'detect'), ['/nonexistent', '/nonexistent'], { encoding: 'utf8' });
+    assert.match(onHost.stderr, /^detect: error: \/nonexistent\/metadata\.json not found/);
+    assert.deepEqual([who.stdout, who.stderr], [`exit ${onHost.status} as 65534\n`, onHost.stderr]);
+    timings.sizes = `binaries ${mb(engine.imageSize('ccaas-builder:image-test'))}`;
+  });
+
+  for (const mode of ['side-by-side', 'drop-in']) {
+    test(`${mode}: the peer image registers ours as the peer reads it, and the doctor there agrees`, () => {
+      needs('binaries', 'the binaries image');
+      const tag = `fabric-peer-ccaas:image-test-${mode}`;
+      const b = engine.build({
+        context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), tag,
+        buildArgs: { CCAAS_BUILDER_COMMIT: state.commit, BUILDER_MODE: mode },
+      });
+      assert.equal(b.status, 0, b.log.split('\n').slice(-20).join('\n'));
+      assert.ok(b.steps.filter((s) => /^\[(deps|build) .*\] (RUN|COPY)/.test(s.name)).every((s) => s.cached), 'the binaries are the ones built before');
+      timings[mode] = `${b.seconds.toFixed(0)} s`;
+      const config = engine.imageConfig(tag);
+      const value = config.Env.find((e) => e.startsWith('CORE_CHAINCODE_EXTERNALBUILDERS=')).slice('CORE_CHAINCODE_EXTERNALBUILDERS='.length);
+      const builders = parseBuilders(value);
+      const ours = builders[0];
+      if (mode === 'side-by-side') {
+        assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas-builder', '/opt/hyperledger/ccaas-builder'], ['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
+      } else {
+        assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
+      }
+      const out = path.join(work, mode);
+      engine.copyOut(tag, '/opt/hyperledger', out);
+      const oursDir = path.join(out, 'hyperledger', path.basename(ours.path), 'bin');
+      assert.deepEqual(fs.readdirSync(oursDir).sort(), STEPS);
+      for (const s of STEPS) {
+        assert.equal(sha256(path.join(oursDir, s)), state.binaries[s], `${ours.path}/bin/${s} is the binaries image's`);
+        assert.equal((fs.statSync(path.join(oursDir, s)).mode & 0o7777).toString(8), '755');
+      }
+      if (mode === 'side-by-side') {
+        const fabric = path.join(out, 'hyperledger', 'ccaas_builder', 'bin');
+        for (const s of FABRIC_STEPS) assert.match(fs.readFileSync(path.join(fabric, s), 'utf8'), /^#!\/bin\/sh\n# Stand-in for Fabric's ccaas_builder/, `Fabric's ${s} kept`);
+      }
+      const doctor = engine.run(tag, [`${ours.path}/bin/run`, '--doctor', '--json']);
+      const report = JSON.parse(doctor.stdout);
+      assert.deepEqual(report.builders.map((x) => [x.name, x.ours, x.usable]),
+        mode === 'side-by-side' ? [['ccaas-builder', true, true], ['ccaas_builder', false, true]] : [['ccaas_builder', true, true]]);
+      assert.equal(report.config.core_yaml, '/var/hyperledger/fabric/config/core.yaml');
+      assert.deepEqual(report.findings.filter((f) => f.severity === 'error'), []);
+      assert.equal(doctor.status, 0, doctor.stderr);
+      timings.sizes += `, ${mode} ${mb(engine.imageSize(tag))}`;
+      state[mode] = { tag, ours };
+    });
+  }
+
+  test('detect, build and release inside the image print and write what they do on the host', () => {
+    const { tag, ours } = needs('side-by-side', 'the side-by-side image');
+    const tmp = tempDir('ccaas-image-peer-');
+    const port = freePort();
+    const packages = [
+      makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp }),
+      makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer-mtls'), { dir: tmp }),
+      makePackageFromFixture(path.join(top, 'fixtures/packages/docs-example'), { dir: tmp }),
+      makePackage({ label: 'gocc_1.0', type: 'golang', files: { 'main.go': 'package main\n' }, dir: tmp }),
+      makePackage({ label: 'closed_1.0', files: { 'connection.json': { address: `127.0.0.1:${port}`, dial_timeout: '2s', tls_required: false } }, dir: tmp }),
+    ];
+    const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0org1"}' };
+    const peers = (pkg, n) => {
+      const options = {
+        tmpdir: tmp, fileSystemPath: path.join(tmp, `fs-${n}`),
+        env: { ...env, ...(pkg.label === 'closed_1.0' ? { CCAAS_BUILDER_PROBE: 'warn' } : {}) },
+      };
+      return [new Peer(options), new Peer({
+        ...options, fileSystemPath: path.join(tmp, `fs-${n}-image`), binDir: `${ours.path}/bin`,
+        launcher: (program, args, e) => ({
+          cmd: DOCKER, env: engine.env,
+          argv: ['run', '--rm', '--network', 'none', '-w', '/', '-v', `${tmp}:${tmp}`,
+            tag, 'env', '-i', ...Object.entries(e).map(([k, v]) => `${k}=${v}`), program, ...args],
+        }),
+      })];
+    };
+    const views = packages.map((pkg, n) => {
+      const [onHost, inImage] = peers(pkg, n);
+      const view = installView(onHost.install(pkg));
+      assert.deepEqual(installView(inImage.install(pkg)), view, `${pkg.label}: the image's builder does what the host's does`);
+      return view;
+    });
+    // Those covered success, a package for another builder, bad input and a probe warning (so
+    // that the comparison compared something).
+    assert.deepEqual(views.map((v) => [v.detect.code, v.build?.code ?? null, v.release?.code ?? null]),
+      [[0, 0, 0], [0, 1, null], [0, 1, null], [1, null, null], [0, 0, 0]]);
+    assert.match(views[4].release.lines.join('\n'), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('packaging/kubernetes: every object is valid against the Kubernetes API schemas', () => {
+    const dir = path.join(top, 'packaging/kubernetes');
+    const objects = [];
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) objects.push({ file, obj: doc.toJS() });
+    }
+    const model = ({ apiVersion, kind }) => require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+    for (const { file, obj } of objects) {
+      const Model = model(obj);
+      assert.doesNotThrow(() => new Model(obj).validate(), `${file}: ${obj.kind} ${obj.metadata?.name}`);
+    }
+    assert.deepEqual(objects.map(({ file, obj }) => `${file} ${obj.kind}`).sort(),
+      ['chaincode.yaml Deployment', 'chaincode.yaml Service', 'peer.yaml Deployment']);
+    // The validator does reject a wrong object: a port as text, a mount without its path.
+    const peer = structuredClone(objects.find((o) => o.file === 'peer.yaml').obj);
+    peer.spec.template.spec.containers[0].ports[0].containerPort = '7051';
+    assert.throws(() => new (model(peer))(peer).validate(), /containerPort must be integer/);
+    delete peer.spec.template.spec.initContainers[0].volumeMounts[0].mountPath;
+    assert.throws(() => new (model(peer))(peer).validate(), /volumeMounts\/0 must have required property mountPath/);
+  });
+
+  test('the Kubernetes flow from the manifests: an init container fills the volume, an unmodified peer runs ours', () => {
+    needs('binaries', 'the binaries image');
+    const docs = (f) => YAML.parseAllDocuments(fs.readFileSync(path.join(top, 'packaging/kubernetes', f), 'utf8')).map((d) => d.toJS());
+    const pod = docs('peer.yaml').find((d) => d.kind === 'Deployment').spec.template.spec;
+    const [init] = pod.initContainers;
+    const peerContainer = pod.containers.find((c) => c.name === 'peer');
+    const volume = pod.volumes.find((v) => v.emptyDir !== undefined);
+    assert.ok(volume, 'an emptyDir volume');
+    const initMount = init.volumeMounts.find((m) => m.name === volume.name);
+    const peerMount = peerContainer.volumeMounts.find((m) => m.name === volume.name);
+    // The images the manifest names: ours as built above, the peer as the stand-in.
+    engine.must(['tag', 'ccaas-builder:image-test', init.image]);
+    assert.equal(peerContainer.image, PEER_IMAGE);
+    const emptyDir = `ccaas-image-test-${volume.name}`;
+    engine.must(['volume', 'create', emptyDir]);
+    const copied = engine.run(init.image, init.command, { volumes: [`${emptyDir}:${initMount.mountPath}`] });
+    assert.equal(copied.status, 0, `${init.command.join(' ')}: ${copied.stderr}`);
+    // The peer's environment, as the manifest sets it; the builder list as the peer reads it.
+    const peerEnv = Object.fromEntries(peerContainer.env.map((e) => [e.name, e.value]));
+    const builders = parseBuilders(peerEnv.CORE_CHAINCODE_EXTERNALBUILDERS);
+    assert.equal(builders[0].path, peerMount.mountPath, 'the first builder is the mounted volume');
+    const mountFlag = `${emptyDir}:${peerMount.mountPath}${peerMount.readOnly ? ':ro' : ''}`;
+    const listing = engine.run(PEER_IMAGE, ['ls', '-l', `${peerMount.mountPath}/bin`], { volumes: [mountFlag] });
+    assert.equal(listing.status, 0, listing.stderr);
+    for (const s of STEPS) assert.match(listing.stdout, new RegExp(`^-rwxr-xr-x .* ${s}$`, 'm'));
+    // Install a package the way the peer would in that pod. Names do not resolve in a container
+    // with no network (its resolver is 127.0.0.1, where nothing listens): the probe says so in
+    // one warning line, and the install goes on, as CCAAS_BUILDER_PROBE=warn means.
+    const tmp = tempDir('ccaas-image-pod-');
+    const resolv = path.join(tmp, 'resolv.conf');
+    fs.writeFileSync(resolv, 'nameserver 127.0.0.1\n');
+    const peer = new Peer({
+      tmpdir: tmp, fileSystemPath: path.join(tmp, 'fs'), binDir: `${builders[0].path}/bin`, name: builders[0].name, propagate: builders[0].propagateEnvironment, env: peerEnv,
+      launcher: (program, args, e) => ({
+        cmd: DOCKER, env: engine.env,
+        argv: ['run', '--rm', '--network', 'none', '-v', mountFlag, '-v', `${tmp}:${tmp}`, '-v', `${resolv}:/etc/resolv.conf:ro`,
+          PEER_IMAGE, 'env', '-i', ...Object.entries(e).map(([k, v]) => `${k}=${v}`), program, ...args],
+      }),
+    });
+    const pkg = makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp });
+    const result = peer.install(pkg);
+    assert.equal(result.ok, true, result.steps.map((s) => s.stderr).join('\n'));
+    const connection = JSON.parse(fs.readFileSync(peer.serverConnectionPath(pkg.id), 'utf8'));
+    // The released address is the Service that chaincode.yaml defines, in the peer's namespace.
+    const service = docs('chaincode.yaml').find((d) => d.kind === 'Service');
+    assert.equal(connection.address, `${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`);
+    assert.equal(connection.dial_timeout, '10s');
+    const warning = result.release.lines.filter((l) => /warn/i.test(l));
+    assert.equal(warning.length, 1, result.release.lines.join('\n'));
+    assert.match(warning[0], new RegExp(`${service.metadata.name}\\.${service.metadata.namespace}\\.svc\\.cluster\\.local`));
+    assert.match(warning[0], /dns/i);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('a one-line source change rebuilds with the dependency layers cached', (t) => {
+    needs('cold', 'the cold build');
+    const file = path.join(state.context, 'src/ccaas/cli/version.cpp');
+    const before = fs.readFileSync(file, 'utf8');
+    const lines = before.split('\n');
+    const at = lines.findIndex((l) => l.includes('"built with libcurl "'));
+    assert.ok(at >= 0, 'the line to change');
+    lines[at] = lines[at].replace('"built with libcurl "', '"built (one-line change) with libcurl "');
+    fs.writeFileSync(file, lines.join('\n'));
+    const changed = before.split('\n').filter((l, i) => l !== lines[i]);
+    assert.equal(changed.length, 1);
+    const b = engine.build({
+      context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), target: 'binaries',
+      tag: 'ccaas-builder:image-test-changed', buildArgs: { CCAAS_BUILDER_COMMIT: state.commit },
+    });
+    assert.equal(b.status, 0, b.log.split('\n').slice(-20).join('\n'));
+    const deps = b.steps.filter((s) => /^\[deps \d+\/\d+\] (WORKDIR|COPY|RUN)/.test(s.name));
+    assert.deepEqual(deps.map((s) => [s.name, s.cached]).sort(), [
+      ['[deps 2/4] WORKDIR /src', true], ['[deps 3/4] COPY bin/setup bin/setup', true], ['[deps 4/4] RUN bin/setup --deps-only', true]]);
+    const rebuilt = b.steps.find((s) => /^\[build \d+\/\d+\] RUN /.test(s.name));
+    assert.equal(rebuilt.cached, false, 'the sources were compiled again');
+    const version = engine.run('ccaas-builder:image-test-changed', ['/opt/ccaas-builder/bin/run', '--version']);
+    assert.match(version.stdout, /^built \(one-line change\) with libcurl /m, 'the change is in the new binaries');
+    timings['one-line change'] = `${b.seconds.toFixed(0)} s (${Math.round((100 * b.seconds) / state.cold.seconds)}% of the cold build)`;
+    t.diagnostic(timings['one-line change']);
+  });
+
+  test('the engine stops by its PID and leaves nothing behind', () => {
+    const left = engine.stop();
+    state.stopped = true;
+    assert.deepEqual(left, { processes: [], mounts: [] });
+    assert.equal(fs.existsSync(engine.root), false);
+    assert.equal(spawnSync('ip', ['link', 'show', 'docker0']).status === 0, state.hadBridge, 'no docker0 bridge made or removed');
+  });
+});
+
