@@ -31,6 +31,7 @@ let sessionDir = null;
 function tempDir(prefix = 'ccaas-it-') {
   if (sessionDir === null) {
     sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), `ccaas-test-${process.pid}-`));
+    fs.chmodSync(sessionDir, 0o755); // as /tmp is: a test may hand a directory to another user
     process.on('exit', () => fs.rmSync(sessionDir, { recursive: true, force: true }));
   }
   return fs.mkdtempSync(path.join(sessionDir, prefix));
