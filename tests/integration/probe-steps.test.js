@@ -122,7 +122,7 @@ describe('probe in release and run', { skip }, () => {
     fs.rmSync(peer.serverConnectionPath(gone.id));
     const r = peer.exec('run', [path.join(result.durable, 'bld'), peer.runMetadataDir(gone.id)]);
     assert.equal(r.code, 1);
-    assert.ok(r.ms < 2500, `${r.ms} ms`);
+    assert.ok(r.ms < 1000 + 3000, `${r.ms} ms`); // the dial timeout, and a start under ASan on a loaded machine
     assert.ok(r.lines.some((l) => /^run: warning: probe of 127\.0\.0\.1:7153 failed at tcp after .*: no answer from port 7153 within the dial timeout \(1s\): packets are dropped; fix: /.test(l)), r.stderr);
   });
 });

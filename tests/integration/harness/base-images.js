@@ -4,7 +4,7 @@
 //   debian:bookworm              debootstrap --variant=minbase, apt sources laid out as in the
 //                                official image (/etc/apt/sources.list.d/debian.sources only);
 //   busybox:1.36                 Debian's busybox-static with its applets linked in /bin;
-//   hyperledger/fabric-peer:2.5  a stand-in of our own on busybox (image/fabric-peer/).
+//   hyperledger/fabric-peer:2.5 and :3.1  a stand-in of our own on busybox (image/fabric-peer/).
 // debootstrap is the slow part (a minute or more): its result is kept as a tarball in the
 // build tree and reused for a week; a fresh clone makes it.
 
@@ -16,6 +16,7 @@ const MIRROR = 'http://deb.debian.org/debian';
 const SECURITY = 'http://deb.debian.org/debian-security';
 const STAND_IN_PEER = path.resolve(__dirname, '..', 'image', 'fabric-peer');
 const WEEK_MS = 7 * 24 * 3600 * 1000;
+const FABRIC_VERSIONS = ['2.5', '3.1']; // the Dockerfile's default, and the README's Fabric 3 build
 
 const DEBIAN_SOURCES = `Types: deb
 URIs: ${MIRROR}
@@ -85,9 +86,11 @@ function makeBaseImages(engine, work, cacheFile) {
   const debian = debianTarball(work, cacheFile);
   const debootstrapSeconds = (Date.now() - started) / 1000;
   engine.importTarball(debian.file, 'debian:bookworm', ['CMD ["bash"]']);
-  const peer = engine.build({ context: STAND_IN_PEER, tag: 'hyperledger/fabric-peer:2.5' });
-  if (peer.status !== 0) throw new Error(`the stand-in fabric-peer image: ${peer.log.split('\n').slice(-5).join(' | ')}`);
+  for (const version of FABRIC_VERSIONS) {
+    const peer = engine.build({ context: STAND_IN_PEER, tag: `hyperledger/fabric-peer:${version}`, buildArgs: { FABRIC_VERSION: version } });
+    if (peer.status !== 0) throw new Error(`the stand-in fabric-peer image: ${peer.log.split('\n').slice(-5).join(' | ')}`);
+  }
   return { debootstrapSeconds, debootstrapMade: debian.made, seconds: (Date.now() - started) / 1000 };
 }
 
-module.exports = { importBusybox, makeBaseImages, DEBIAN_SOURCES, STAND_IN_PEER };
+module.exports = { FABRIC_VERSIONS, importBusybox, makeBaseImages, DEBIAN_SOURCES, STAND_IN_PEER };
