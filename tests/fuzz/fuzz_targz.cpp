@@ -16,16 +16,30 @@
 
 namespace {
 
-const std::filesystem::path& work()
-{
-  static const std::filesystem::path dir = [] {
+// One directory for the whole run, removed when the fuzzer exits.
+struct WorkDir {
+  std::filesystem::path path;
+  WorkDir()
+  {
     std::string pattern = (std::filesystem::temp_directory_path() / "ccaas-fuzz-targz-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       std::abort();
     }
-    return std::filesystem::path(pattern);
-  }();
-  return dir;
+    path = pattern;
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  ~WorkDir()
+  {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+const std::filesystem::path& work()
+{
+  static const WorkDir dir;
+  return dir.path;
 }
 
 } // namespace
