@@ -8,9 +8,9 @@
 // debootstrap is the slow part (a minute or more): its result is kept as a tarball in the
 // build tree and reused for a week; a fresh clone makes it.
 
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { sh } = require('./peer');
 
 const MIRROR = 'http://deb.debian.org/debian';
 const SECURITY = 'http://deb.debian.org/debian-security';
@@ -31,18 +31,11 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 `;
 
-function must(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout;
-}
-
 // A minbase bookworm root as a tarball (made once, then reused from cacheFile).
 function debianTarball(work, cacheFile) {
   if (fs.existsSync(cacheFile) && Date.now() - fs.statSync(cacheFile).mtimeMs < WEEK_MS) return { file: cacheFile, made: false };
   const root = path.join(work, 'debian-rootfs');
-  must('debootstrap', ['--variant=minbase', 'bookworm', root, MIRROR]);
+  sh('debootstrap', ['--variant=minbase', 'bookworm', root, MIRROR]);
   fs.rmSync(path.join(root, 'etc/apt/sources.list'), { force: true });
   fs.writeFileSync(path.join(root, 'etc/apt/sources.list.d/debian.sources'), DEBIAN_SOURCES);
   for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
@@ -52,7 +45,7 @@ function debianTarball(work, cacheFile) {
   }
   fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
   const tmp = `${cacheFile}.tmp-${process.pid}`;
-  must('tar', ['-C', root, '--numeric-owner', '-cf', tmp, '.']);
+  sh('tar', ['-C', root, '--numeric-owner', '-cf', tmp, '.']);
   fs.renameSync(tmp, cacheFile);
   fs.rmSync(root, { recursive: true, force: true });
   return { file: cacheFile, made: true };
@@ -64,7 +57,7 @@ function busyboxTree(work) {
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
   fs.copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
   fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
-  for (const applet of must('/bin/busybox', ['--list']).split('\n').filter(Boolean)) {
+  for (const applet of sh('/bin/busybox', ['--list']).split('\n').filter(Boolean)) {
     const link = path.join(root, 'bin', applet);
     if (!fs.existsSync(link)) fs.symlinkSync('busybox', link);
   }
@@ -75,8 +68,11 @@ function busyboxTree(work) {
 
 function importBusybox(engine, work) {
   const tree = busyboxTree(work);
-  engine.importTree(tree, 'busybox:1.36', ['CMD ["sh"]']);
+  const tarball = `${tree}.tar`;
+  sh('tar', ['-C', tree, '--numeric-owner', '-cf', tarball, '.']);
+  engine.importTarball(tarball, 'busybox:1.36', ['CMD ["sh"]']);
   fs.rmSync(tree, { recursive: true, force: true });
+  fs.rmSync(tarball, { force: true });
 }
 
 // Makes debian:bookworm and the stand-in peer (busybox comes first, see importBusybox);

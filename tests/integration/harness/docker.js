@@ -105,13 +105,7 @@ class Engine {
     return r.stdout;
   }
 
-  // A root file system (a directory) as an image, as `docker import` makes one.
-  importTree(dir, tag, changes) {
-    const tar = spawnSync('tar', ['-C', dir, '--numeric-owner', '-cf', '-', '.'], { maxBuffer: 1 << 30 });
-    if (tar.status !== 0) throw new Error(`tar of ${dir}: ${tar.stderr}`);
-    return this.must(['import', ...changes.flatMap((c) => ['--change', c]), '-', tag], { input: tar.stdout }).trim();
-  }
-
+  // A root file system (a tarball of one) as an image, as `docker import` makes one.
   importTarball(file, tag, changes) {
     return this.must(['import', ...changes.flatMap((c) => ['--change', c]), file, tag]).trim();
   }
@@ -128,12 +122,17 @@ class Engine {
   }
 
   // docker run --rm with no network; the result as spawnSync gives it.
-  run(image, command, { user, volumes = [], env = {} } = {}) {
-    const args = ['run', '--rm', '--network', 'none'];
-    if (user) args.push('--user', user);
-    for (const v of volumes) args.push('-v', v);
-    for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
-    return this.docker([...args, image, ...command]);
+  run(image, command, options = {}) {
+    return this.docker(runArgs(image, command, options));
+  }
+
+  // A launcher for harness/peer.js: each builder program runs in a new container of image, in /,
+  // with exactly the environment the peer passes (env -i), and the volumes given.
+  launcher(image, volumes) {
+    return (program, args, env) => ({
+      cmd: DOCKER, env: this.env,
+      argv: runArgs(image, ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), program, ...args], { volumes, workdir: '/' }),
+    });
   }
 
   imageSize(tag) {
@@ -182,6 +181,15 @@ class Engine {
   }
 }
 
+function runArgs(image, command, { user, volumes = [], env = {}, workdir } = {}) {
+  const args = ['run', '--rm', '--network', 'none'];
+  if (user) args.push('--user', user);
+  if (workdir) args.push('-w', workdir);
+  for (const v of volumes) args.push('-v', v);
+  for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
+  return [...args, image, ...command];
+}
+
 // BuildKit's plain progress: "#7 [deps 4/4] RUN bin/setup --deps-only", later "#7 CACHED" or
 // "#7 DONE 91.9s".
 function buildSteps(log) {
@@ -197,4 +205,4 @@ function buildSteps(log) {
   return [...steps.values()];
 }
 
-module.exports = { Engine, DOCKER, DOCKERD, runningDaemons, processesMentioning, mountsUnder, buildSteps, sleep };
+module.exports = { Engine, DOCKER, DOCKERD, runningDaemons };

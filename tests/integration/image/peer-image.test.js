@@ -100,7 +100,8 @@ function needs(key, what) {
   assert.ok(state[key], `needs ${what}, which failed above`);
   return state[key];
 }
-const work = whyNot() === null ? tempDir('ccaas-image-') : null;
+const cannot = whyNot();
+const work = cannot === null ? tempDir('ccaas-image-') : null;
 const engine = work && new Engine(path.join(work, 'engine'));
 
 // Whether this kernel runs Docker is known only by trying: the engine starts here, before the
@@ -115,7 +116,7 @@ function startEngine() {
   return null;
 }
 
-const skipReason = whyNot() ?? startEngine();
+const skipReason = cannot ?? startEngine();
 if (skipReason && engine) {
   engine.stop();
   fs.rmSync(work, { recursive: true, force: true });
@@ -253,11 +254,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       };
       return [new Peer(options), new Peer({
         ...options, fileSystemPath: path.join(tmp, `fs-${n}-image`), binDir: `${ours.path}/bin`,
-        launcher: (program, args, e) => ({
-          cmd: DOCKER, env: engine.env,
-          argv: ['run', '--rm', '--network', 'none', '-w', '/', '-v', `${tmp}:${tmp}`,
-            tag, 'env', '-i', ...Object.entries(e).map(([k, v]) => `${k}=${v}`), program, ...args],
-        }),
+        launcher: engine.launcher(tag, [`${tmp}:${tmp}`]),
       })];
     };
     const views = packages.map((pkg, n) => {
@@ -328,11 +325,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     fs.writeFileSync(resolv, 'nameserver 127.0.0.1\n');
     const peer = new Peer({
       tmpdir: tmp, fileSystemPath: path.join(tmp, 'fs'), binDir: `${builders[0].path}/bin`, name: builders[0].name, propagate: builders[0].propagateEnvironment, env: peerEnv,
-      launcher: (program, args, e) => ({
-        cmd: DOCKER, env: engine.env,
-        argv: ['run', '--rm', '--network', 'none', '-v', mountFlag, '-v', `${tmp}:${tmp}`, '-v', `${resolv}:/etc/resolv.conf:ro`,
-          PEER_IMAGE, 'env', '-i', ...Object.entries(e).map(([k, v]) => `${k}=${v}`), program, ...args],
-      }),
+      launcher: engine.launcher(PEER_IMAGE, [mountFlag, `${tmp}:${tmp}`, `${resolv}:/etc/resolv.conf:ro`]),
     });
     const pkg = makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp });
     const result = peer.install(pkg);
