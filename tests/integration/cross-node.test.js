@@ -17,6 +17,7 @@ const { Peer, makePackage } = require('./harness/peer');
 const { Pki, isoDaysFromNow } = require('./harness/certs');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
+const { assertProbeWithin, assertProcessWithin, verdictMs } = require('./harness/bounds');
 
 const PEER_IP = '198.18.0.1';
 const CC_IP = '198.18.0.2';
@@ -36,7 +37,8 @@ let client;
 const pkgs = {};
 
 function pkgWith(name, connection, label = LABEL) {
-  pkgs[name] = makePackage({ label, files: { 'connection.json': { dial_timeout: '1s', ...connection } } });
+  const files = { 'connection.json': { dial_timeout: '1s', ...connection } };
+  pkgs[name] = { ...makePackage({ label, files }), dial: files['connection.json'].dial_timeout };
   return pkgs[name];
 }
 
@@ -55,6 +57,8 @@ function check(pkg, extra = []) {
   assert.equal(r.signal, null, `run --check was killed by ${r.signal}`);
   let report;
   try { report = JSON.parse(r.stdout); } catch { assert.fail(`not JSON: ${r.stdout} ${r.stderr}`); }
+  assertProbeWithin(report.ms, pkg.dial, `run --check of ${pkg.label}`);
+  assertProcessWithin(r.ms, pkg.dial, `run --check of ${pkg.label}`);
   return { ...r, report };
 }
 
@@ -84,6 +88,8 @@ function assertAtInstallAndRun(pkg, stage, error) {
   assert.match(required.release.lines[0], /^release: error: /);
   assert.match(required.release.lines[0], verdict);
   assert.match(required.release.lines[0], /\(CCAAS_BUILDER_PROBE=require: nothing published\)$/);
+  assertProbeWithin(verdictMs(required.release.lines[0]), pkg.dial, 'release');
+  assertProcessWithin(required.release.ms, pkg.dial, 'release');
 
   const off = new Peer({ netns: peerHost, env: { CCAAS_BUILDER_PROBE: 'off' } }).install(pkg);
   assert.equal(off.ok, true);
@@ -97,6 +103,8 @@ function assertAtInstallAndRun(pkg, stage, error) {
   assert.equal(run.signal, null, `run was killed by ${run.signal}`);
   assert.equal(run.code, 1);
   assert.ok(run.lines.some((l) => l.startsWith('run: warning: ') && verdict.test(l)), run.stderr);
+  assertProbeWithin(verdictMs(run.lines.find((l) => verdict.test(l))), pkg.dial, 'run');
+  assertProcessWithin(run.ms, pkg.dial, 'run');
   assert.ok(run.lines.some((l) => l.startsWith(`run: probe ${stage} FAILED `)), run.stderr);
   assert.ok(fs.existsSync(peer.serverConnectionPath(pkg.id)), 'run restored the connection file');
 }
@@ -199,7 +207,8 @@ describe('cross-node', { skip }, () => {
       const { code, report } = check(pkgs[name]);
       assert.equal(code, 1);
       assert.equal(report.failed_stage, stage);
-      assert.equal(report.error, `the connection was accepted, then ${how} before the server said anything: what a proxy or load balancer with no ready backend does`);
+      assert.equal(report.error, 'the connection was accepted, then closed or reset before the server said anything: what a proxy or load balancer with no ready backend does');
+      assert.equal(report.stages.find((s) => s.stage === stage).detail, `${how} by the server before it sent a byte`);
       assert.match(report.hint, /^a Service with no ready endpoints behind a service mesh sidecar, an ingress TCP route or a cloud load balancer; a chaincode pod that is crash-looping; or a proxy whose targetPort points nowhere/);
       assertAtInstallAndRun(pkgs[name], stage, report.error);
     });
@@ -242,7 +251,7 @@ describe('cross-node', { skip }, () => {
       assert.equal(code, 1);
       assert.equal(report.failed_stage, stage);
       assert.equal(report.error, 'the connection was accepted, but nothing came back within the dial timeout (1s)');
-      assert.match(report.hint, new RegExp(`^a hung chaincode process, or a port that belongs to something else: check what listens on port ${PORT[name]}`));
+      assert.match(report.hint, new RegExp(`^a proxy or load balancer still trying a backend that does not answer \\(haproxy retries a refused backend for about 3s, nginx waits out its proxy_connect_timeout\\), a hung chaincode process, or a port that belongs to something else: check the proxy's upstream and its log, what listens on port ${PORT[name]}`));
       const waited = report.stages.find((s) => s.stage === stage).ms;
       assert.ok(report.stages.find((s) => s.stage === 'tcp').ok);
       assert.ok(waited >= 900 && waited < 1500, `${stage} failed after ${waited} ms`);

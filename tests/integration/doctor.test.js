@@ -101,8 +101,13 @@ describe('run --doctor', { skip }, () => {
     assert.equal(report.config.core_yaml_found, true);
     assert.equal(report.config.file_system_path, fsPath);
     assert.equal(report.config.startup_timeout_ms, 300000);
-    assert.deepEqual(report.builders.map((b) => [b.name, b.ours, b.claims_ccaas, b.usable]),
-      [['ccaas-builder', true, true, true], ['ccaas_builder', false, true, true]]);
+    assert.deepEqual(report.builders.map((b) => [b.name, b.ours, b.claims_ccaas, b.detect_ran, b.usable]),
+      [['ccaas-builder', true, true, false, true], ['ccaas_builder', false, false, false, true]],
+      'no builder before ours: no detect to run');
+    assert.equal(report.packages.length, 6, 'every installed package, from the package store');
+    // Fabric's builder made one of the builds, but ours claims the package when it is built again.
+    assert.deepEqual(report.packages.map((p) => [p.type, p.claimed_by]), Array(6).fill(['ccaas', 'ccaas-builder']));
+    assert.equal(finding(report, 'detect', `chaincode ${pkgs.healthy.id}`).message, 'claimed by ccaas-builder, this builder');
     assert.equal(finding(report, 'builder ccaas-builder', 'builders').message, 'bin/detect and bin/build executable (this builder)');
     assert.equal(finding(report, 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG').message, 'listed, set and valid');
     assert.equal(finding(report, 'CCAAS_BUILDER_DIAL_TIMEOUT').message, 'listed, not set');
@@ -146,7 +151,7 @@ describe('run --doctor', { skip }, () => {
     assert.equal(lines[0], 'doctor: == configuration');
     assert.ok(lines.includes('doctor: == builders'));
     assert.ok(lines.includes(`doctor: == chaincode ${pkgs.down.id}`));
-    assert.ok(lines.includes(`doctor: error: probe: probe of cc.org1.test:${PORT.down} failed at tcp: connection refused on port ${PORT.down}: nothing listens there; fix: check the chaincode server's listen port and bind address (0.0.0.0, not 127.0.0.1), and the Service's port and targetPort`), r.stderr);
+    assert.ok(lines.includes(`doctor: error: probe: probe of cc.org1.test:${PORT.down} failed at tcp: connection refused on port ${PORT.down}: nothing listens there; fix: check the chaincode server's listen port and bind address (0.0.0.0, not 127.0.0.1), and the Service's port and targetPort; and that the chaincode was started as a server (shim.ChaincodeServer, fabric-chaincode-node server, CHAINCODE_SERVER_ADDRESS set): one started as a client dials the peer instead of listening, and the peer logs "peer will not accept external chaincode connection ... (except in dev mode)"`), r.stderr);
     assert.match(lines[lines.length - 1], /^doctor: 3 error\(s\), 1 warning\(s\), \d+ ok$/);
     assert.equal(r.stdout, '');
     assert.equal(r.code, 1);
@@ -270,7 +275,8 @@ describe('run --doctor', { skip }, () => {
     assert.equal(release.message, 'bin/release is not executable: the peer skips it without a word, and no chaincode server connection is ever published');
     const lost = finding(report, 'release/chaincode/server/connection.json', `chaincode ${pkg.id}`);
     assert.equal(lost.severity, 'error');
-    assert.equal(lost.message, 'missing, and builder ccaas_builder has no run to restore it: every launch fails with "could not execute run"');
+    assert.equal(lost.message, 'missing, and builder ccaas_builder has no bin/run: every launch fails at once with "could not execute run: builder \'ccaas_builder\' run failed to start"');
+    assert.match(lost.hint, new RegExp(`^remove ${peer.buildsDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/lost_1\\.0-[0-9a-f]{64} so that the peer builds the package again with the first builder that claims it`));
   });
 
   test('the doctor writes nothing, and usage errors exit 2', () => {

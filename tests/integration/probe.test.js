@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { BIN_DIR, tempDir, writeTree, maskMs } = require('./harness/peer');
 const { Pki } = require('./harness/certs');
+const { assertProbeWithin } = require('./harness/bounds');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
 
@@ -37,6 +38,8 @@ function check(connection, { ccid = CCID, extra = [] } = {}) {
   assert.doesNotMatch(r.stdout + r.stderr, /-----BEGIN|PRIVATE KEY/);
   let report;
   try { report = JSON.parse(r.stdout); } catch { assert.fail(`not JSON: ${r.stdout} ${r.stderr}`); }
+  const dial = extra.includes('--dial-timeout') ? extra[extra.indexOf('--dial-timeout') + 1] : connection.dial_timeout;
+  assertProbeWithin(report.ms, dial, `run --check of ${connection.address}`);
   return { ...r, report };
 }
 
@@ -143,7 +146,7 @@ describe('probe', { skip }, () => {
     assert.equal(code, 1);
     assert.deepEqual(stagesOf(report), ['dns:ok', 'tcp:FAILED']);
     assert.equal(report.error, `connection refused on port ${PORT.nothing}: nothing listens there`);
-    assert.match(report.hint, /bind address \(0\.0\.0\.0, not 127\.0\.0\.1\), and the Service's port and targetPort$/);
+    assert.match(report.hint, /bind address \(0\.0\.0\.0, not 127\.0\.0\.1\), and the Service's port and targetPort; and that the chaincode was started as a server /);
     assert.equal(report.stages[1].detail, '127.0.0.1 refused');
     assert.ok(report.stages[1].ms < 1000);
   });

@@ -86,7 +86,10 @@ void print(const steps::CheckResult& result, const steps::CheckInput& input, boo
   for (const std::string& line : probe::stage_lines(report)) {
     reporter.info(line);
   }
-  if (report.failed_stage == probe::Stage::config) {
+  if (report.unchecked) {
+    reporter.info("NOT CHECKED: " + (report.address.empty() ? report.error + "; " + report.hint
+                                                            : probe::verdict_line(report)));
+  } else if (report.failed_stage == probe::Stage::config) {
     reporter.info("FAILED at config: the peer could not use this package (the lines above say why)");
   } else if (report.ok) {
     reporter.info("OK: " + probe::verdict_line(report));

@@ -55,10 +55,20 @@ nlohmann::json json_of(const steps::DoctorReport& report)
                         {"propagateEnvironment", b.propagate},
                         {"ours", b.ours},
                         {"claims_ccaas", b.claims_ccaas},
+                        {"detect_ran", b.detect_ran},
                         {"usable", b.usable},
                         {"has_run", b.has_run}});
   }
   out["builders"] = builders;
+  nlohmann::json packages = nlohmann::json::array();
+  for (const steps::InstalledPackage& p : report.packages) {
+    packages.push_back({{"file", p.file.string()},
+                        {"package_id", p.package_id},
+                        {"type", p.type ? nlohmann::json(*p.type) : nlohmann::json(nullptr)},
+                        {"claimed_by", p.claimed_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.claimed_by)}});
+  }
+  out["packages"] = packages;
+  out["unchecked"] = report.unchecked;
   nlohmann::json builds = nlohmann::json::array();
   for (const steps::BuildInfo& b : report.builds) {
     nlohmann::json build = b.report ? probe::report_json(*b.report) : nlohmann::json::object();
@@ -77,6 +87,7 @@ nlohmann::json json_of(const steps::DoctorReport& report)
     build["directory"] = b.directory.string();
     build["package_id"] = b.package_id ? nlohmann::json(*b.package_id) : nlohmann::json(nullptr);
     build["builder_name"] = b.builder_name;
+    build["type"] = b.type ? nlohmann::json(*b.type) : nlohmann::json(nullptr);
     build["release_connection"] = b.release_connection;
     build["connection"] = b.connection ? nlohmann::json::parse(b.connection->dump()) : nlohmann::json(nullptr);
     builds.push_back(std::move(build));
@@ -108,7 +119,8 @@ void print(const steps::DoctorReport& report, log::Reporter& reporter)
                   + (f.hint.empty() ? "" : "; fix: " + f.hint));
   }
   reporter.info(std::to_string(counts[2]) + " error(s), " + std::to_string(counts[1]) + " warning(s), "
-                + std::to_string(counts[0]) + " ok");
+                + std::to_string(counts[0]) + " ok"
+                + (report.unchecked ? "; some checks could not run (the doctor's own trouble, said above)" : ""));
 }
 
 } // namespace

@@ -57,6 +57,8 @@ int exit_code(steps::Outcome outcome)
       return k_exit_ok;
     case steps::Outcome::terminated:
       return k_exit_terminated;
+    case steps::Outcome::unchecked:
+      return k_exit_unchecked;
     case steps::Outcome::failed:
     case steps::Outcome::not_ours:
       break;

@@ -11,6 +11,8 @@
 
 namespace ccaas::contract {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 constexpr const char* k_official_config_dir = "/etc/hyperledger/fabric";
@@ -122,8 +124,13 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   }
   config.core_yaml = config.config_dir / "core.yaml";
   YAML::Node root;
-  if (file::exists_nofollow(config.core_yaml)) {
-    root.reset(load(file::read_regular_file(config.core_yaml), config.core_yaml.string()));
+  // The peer's own configuration, read as the peer reads it: links followed (a ConfigMap's
+  // core.yaml -> ..data/core.yaml, a FABRIC_CFG_PATH that is itself a link). A dangling link is
+  // a file that is not there, as for the peer.
+  std::error_code ec;
+  if (fs::exists(config.core_yaml, ec)) {
+    root.reset(load(file::read_regular_file(config.core_yaml, 4 * file::k_max_contract_file, file::Links::follow),
+                    config.core_yaml.string()));
     config.core_yaml_found = true;
   }
 

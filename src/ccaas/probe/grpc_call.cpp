@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include <mutex>
 
 namespace ccaas::probe {
@@ -28,6 +30,12 @@ using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
 
 int g_observation_index = -1;
 
+bool is_ip_literal(const std::string& host)
+{
+  unsigned char buffer[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, host.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, host.c_str(), buffer) == 1;
+}
+
 std::string trim(const std::string& text)
 {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -43,6 +51,49 @@ SlistPtr append(SlistPtr list, const std::string& line)
   }
   static_cast<void>(list.release()); // grown now owns the list list held
   return SlistPtr(grown);
+}
+
+// What a transfer's result code means on the wire, in the probe's own words: a verdict never
+// quotes libcurl. Codes that say the probe itself could not set the stream up return "".
+std::string failure_words(CURLcode code)
+{
+  switch (code) {
+    case CURLE_OK:
+      return "";
+    case CURLE_SEND_ERROR:
+      return "sending to the server failed: it had closed or reset the connection";
+    case CURLE_RECV_ERROR:
+      return "reading from the server failed: it had closed or reset the connection";
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without answering";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "no answer in time";
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return "the server broke the HTTP/2 exchange off";
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "the server's reply is not HTTP";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "the server broke the handshake off";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "the server's certificate did not verify";
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the TLS material could not be used";
+    case CURLE_COULDNT_CONNECT:
+      return "the connection failed";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_SETOPT_OPTION_SYNTAX:
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_FAILED_INIT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return ""; // the probe's own set-up (a name pinned to its address is never looked up)
+    default:
+      return "the exchange with the server failed (code " + std::to_string(static_cast<int>(code)) + ")";
+  }
 }
 
 void global_init()
@@ -75,6 +126,7 @@ struct ConnectCall::State {
   TlsObservation tls;
   MultiPtr multi;
   SlistPtr resolve;
+  bool pin_name = true;
   std::string url;
   // per stream
   Clock::time_point start;
@@ -265,8 +317,13 @@ ConnectCall::ConnectCall(int fd, CallTarget target, const Cancel& cancel)
   const std::string host = ipv6_name ? "[" + s.target.server_name + "]" : s.target.server_name;
   const std::string authority = host + ":" + std::to_string(s.target.port);
   s.url = std::string(s.target.tls ? "https://" : "http://") + authority + "/protos.Chaincode/Connect";
-  // Pin the name to the address the tcp stage connected to: no second lookup.
-  s.resolve = append(nullptr, authority + ":" + s.target.endpoint.ip());
+  // Pin a name to the address the tcp stage connected to: no second lookup. An IP address is
+  // its own answer (and CURLOPT_RESOLVE takes no IPv6 address as the name); either way curl is
+  // handed the socket the tcp stage connected.
+  s.pin_name = !is_ip_literal(s.target.server_name);
+  if (s.pin_name) {
+    s.resolve = append(nullptr, authority + ":" + s.target.endpoint.ip());
+  }
 }
 
 ConnectCall::~ConnectCall()
@@ -301,7 +358,7 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
     // '~' has a 13-bit HPACK Huffman code, so the header goes on the wire as it is, unshrunk.
     headers = append(std::move(headers), k_padding_header + std::string(padding, '~'));
   }
-  if (!s.multi || !curl || !s.resolve || !headers) {
+  if (!s.multi || !curl || (s.pin_name && !s.resolve) || !headers) {
     result.setup_error = "cannot start libcurl (out of memory?)";
     return result;
   }
@@ -309,7 +366,7 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
   const long connect_ms = before_headers.remaining_ms() > 0 ? before_headers.remaining_ms() : 1;
   Options options(curl.get());
   options.set(CURLOPT_URL, s.url.c_str(), "the URL")
-    .set(CURLOPT_RESOLVE, s.resolve.get(), "the address")
+    .set(CURLOPT_RESOLVE, s.pin_name ? s.resolve.get() : nullptr, "the address")
     .set(CURLOPT_HTTPHEADER, headers.get(), "the request headers")
     .set(CURLOPT_POST, 1L, "POST")
     .set(CURLOPT_POSTFIELDS, "", "the empty body")
@@ -397,6 +454,12 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
   }
   result.ended_ms = ms_since(s.start);
   result.curl_error = error_buffer;
+  if (result.curl_code != CURLE_OK && !result.cancelled) {
+    result.failure = failure_words(static_cast<CURLcode>(result.curl_code));
+    if (result.failure.empty() && result.setup_error.empty()) {
+      result.setup_error = std::string("libcurl refused the stream: ") + curl_easy_strerror(static_cast<CURLcode>(result.curl_code));
+    }
+  }
   result.new_connection = s.refused_new;
   result.timed_out = result.timed_out || result.curl_code == CURLE_OPERATION_TIMEDOUT;
   if (s.tls.handshake_done && s.tls.handshake_ms == 0) {

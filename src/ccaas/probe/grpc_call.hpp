@@ -43,8 +43,9 @@ struct TlsObservation {
 
 struct CallResult {
   int curl_code = 0;       // CURLcode
-  std::string curl_error;  // curl's error buffer, shown as detail only: verdicts read numbers
-  std::string setup_error; // an option the probe needs could not be set: nothing was sent
+  std::string curl_error;  // curl's error buffer, shown as a stage's detail only: verdicts read numbers
+  std::string failure;     // what curl_code means, in the probe's own words ("" when it is 0)
+  std::string setup_error; // the probe could not set the stream up (its own trouble): nothing was sent
   bool cancelled = false;
   bool timed_out = false;      // the deadline passed
   bool new_connection = false; // a later stream could not reuse the connection

@@ -34,9 +34,14 @@ void run_stages(Session& session)
                     target.client_auth ? target.client_cert : "",
                     target.client_auth ? target.client_key : ""},
                    session.cancel);
-  const CallResult first = call.stream(session.dial, Deadline(std::max(target.dial_timeout, k_min_response_budget)));
+  const CallResult first =
+    call.stream(session.dial, session.within_limit(std::max(target.dial_timeout, k_min_response_budget)));
   if (first.cancelled || session.cancelled()) {
     session.mark_cancelled();
+    return;
+  }
+  if (!first.setup_error.empty()) {
+    session.cannot_check(first.setup_error);
     return;
   }
   if (!tls_stage(session, first, endpoint) || !http2_stage(session, first, endpoint) || !grpc_stage(session, first)
@@ -99,7 +104,7 @@ ProbeReport run_probe(const ProbeTarget& target, const Cancel& cancel)
   const Clock::time_point start = Clock::now();
   run_stages(session);
   session.report.total_ms = ms_since(start);
-  session.report.ok = !session.report.failed_stage && !session.report.cancelled;
+  session.report.ok = !session.report.failed_stage && !session.report.cancelled && !session.report.unchecked;
   return session.report;
 }
 

@@ -21,6 +21,11 @@ enum class Stage { config, dns, tcp, tls, http2, grpc, mtu, ccid };
 
 const char* stage_name(Stage stage);
 
+// How long the probe may take beyond the dial timeout, for what the peer does after its dial
+// (the REGISTER message, full-size packets): the probe answers within dial_timeout plus this,
+// whatever the server, a proxy or the network does.
+inline constexpr std::int64_t k_probe_margin_ns = 500'000'000;
+
 struct ProbeTarget {
   contract::HostPort address;
   std::string server_name;   // the TLS server name: host of address, or Fabric 3's domain when a 3.x peer uses it
@@ -49,6 +54,7 @@ struct StageResult {
 struct ProbeReport {
   bool ok = false;
   bool cancelled = false;
+  bool unchecked = false; // the probe could not run to its end for a reason of its own; error says why
   std::string address; // host:port
   std::optional<std::string> ccid_expected;
   std::optional<std::string> ccid_reported;

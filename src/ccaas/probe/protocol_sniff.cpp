@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace ccaas::probe {
 
@@ -105,22 +106,39 @@ bool speaks_tls(const Endpoint& endpoint, const Deadline& deadline, const Cancel
 
 Protocol sniff_protocol(const Endpoint& endpoint, const Deadline& deadline, const Cancel& cancel)
 {
+  // The three greetings at once, each on a connection of its own: a server (or a proxy trying a
+  // dead backend) that takes the whole wait to answer costs it once, not three times.
   // The HTTP/2 connection preface and an empty SETTINGS frame; an HTTP/2 server answers with
   // its own SETTINGS frame (type 4).
   static constexpr char k_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0";
-  const std::string h2 = exchange(endpoint, std::string_view(k_preface, sizeof k_preface - 1), 9, deadline, cancel);
+  std::string h2;
+  std::string http1;
+  bool tls = false;
+  const auto quietly = [](auto&& work) noexcept {
+    try {
+      work();
+    } catch (...) {
+      // memory pressure: that greeting tells nothing
+    }
+  };
+  std::thread h2_look([&] {
+    quietly([&] { h2 = exchange(endpoint, std::string_view(k_preface, sizeof k_preface - 1), 9, deadline, cancel); });
+  });
+  std::thread http1_look([&] {
+    quietly([&] {
+      http1 = exchange(endpoint, "GET / HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n", 8, deadline, cancel);
+    });
+  });
+  quietly([&] { tls = speaks_tls(endpoint, deadline, cancel); });
+  h2_look.join();
+  http1_look.join();
   if (h2.size() >= 9 && h2[3] == 4) {
     return Protocol::h2c;
   }
-  const std::string http1 =
-    exchange(endpoint, "GET / HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n", 8, deadline, cancel);
   if (http1.rfind("HTTP/1.", 0) == 0) {
     return Protocol::http1;
   }
-  if (speaks_tls(endpoint, deadline, cancel)) {
-    return Protocol::tls;
-  }
-  return Protocol::unknown;
+  return tls ? Protocol::tls : Protocol::unknown;
 }
 
 const char* protocol_name(Protocol protocol)

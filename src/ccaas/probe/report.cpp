@@ -27,6 +27,10 @@ std::string verdict_line(const ProbeReport& report)
   if (report.cancelled) {
     return "probe of " + report.address + " cancelled after " + ms_text(report.total_ms);
   }
+  if (report.unchecked) {
+    return "probe of " + report.address + " not completed after " + ms_text(report.total_ms) + ": " + report.error
+           + "; " + report.hint;
+  }
   if (report.ok) {
     std::string line = "probe of " + report.address + " ok in " + ms_text(report.total_ms) + ": ";
     std::string stages;
@@ -52,6 +56,7 @@ nlohmann::json report_json(const ProbeReport& report)
 {
   nlohmann::json out = nlohmann::json::object();
   out["ok"] = report.ok;
+  out["unchecked"] = report.unchecked;
   out["address"] = report.address;
   out["ccid_expected"] = report.ccid_expected ? nlohmann::json(*report.ccid_expected) : nlohmann::json(nullptr);
   out["ccid_reported"] = report.ccid_reported ? nlohmann::json(*report.ccid_reported) : nlohmann::json(nullptr);
@@ -68,6 +73,7 @@ nlohmann::json report_json(const ProbeReport& report)
   }
   out["stages"] = std::move(stages);
   out["warnings"] = report.warnings;
+  out["ms"] = std::round(report.total_ms * 100) / 100;
   return out;
 }
 

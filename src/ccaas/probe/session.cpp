@@ -17,6 +17,7 @@ Session::Session(const ProbeTarget& probe_target, const Cancel& probe_cancel)
   : target(probe_target)
   , cancel(probe_cancel)
   , dial(probe_target.dial_timeout)
+  , limit(probe_target.dial_timeout + k_probe_margin_ns)
 {
   report.address = contract::format_address(target.address);
   report.ccid_expected = target.expected_ccid;
@@ -38,6 +39,20 @@ void Session::fail(Stage stage, double ms, std::string detail, std::string error
 void Session::warn(std::string warning)
 {
   report.warnings.push_back(std::move(warning));
+}
+
+Deadline Session::within_limit(std::int64_t budget_ns) const
+{
+  const Deadline wanted(budget_ns);
+  return wanted.end() < limit.end() ? wanted : limit;
+}
+
+void Session::cannot_check(std::string why)
+{
+  report.unchecked = true;
+  report.error = "the probe could not run: " + why;
+  report.hint = "this says nothing about the chaincode server; run the check again, and report it as a "
+                "ccaas-builder problem if it persists";
 }
 
 bool Session::cancelled()
@@ -62,7 +77,7 @@ std::string Session::dial_text() const
 Protocol Session::second_look(const Endpoint& endpoint)
 {
   if (!m_sniffed) {
-    m_sniffed = sniff_protocol(endpoint, Deadline(std::max(target.dial_timeout, k_min_second_look)), cancel);
+    m_sniffed = sniff_protocol(endpoint, within_limit(std::max(target.dial_timeout, k_min_second_look)), cancel);
   }
   return *m_sniffed;
 }

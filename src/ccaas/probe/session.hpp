@@ -19,12 +19,18 @@ public:
 
   const ProbeTarget& target;
   const Cancel& cancel;
-  Deadline dial; // the peer's dial_timeout: dns, tcp, tls and http2 together
+  Deadline dial;  // the peer's dial_timeout: dns, tcp, tls and http2 together
+  Deadline limit; // the whole probe: dial_timeout and k_probe_margin, whatever the server does
   ProbeReport report;
+
+  // A wait of budget_ns from now, never past the probe's limit.
+  Deadline within_limit(std::int64_t budget_ns) const;
 
   void pass(Stage stage, double ms, std::string detail);
   void fail(Stage stage, double ms, std::string detail, std::string error, std::string hint);
   void warn(std::string warning);
+  // The probe could not go on for a reason of its own (not the server's, not the package's).
+  void cannot_check(std::string why);
   // Records a termination request; true when the probe must stop.
   bool cancelled();
   void mark_cancelled();

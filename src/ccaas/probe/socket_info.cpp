@@ -21,8 +21,19 @@ constexpr int k_last_ack = 9;
 
 std::uint64_t SocketInfo::payload_received() const
 {
-  const bool fin = state == k_close_wait || state == k_last_ack;
-  return fin && bytes_received > 0 ? bytes_received - 1 : bytes_received;
+  if (counts_segments && data_segs_in == 0) {
+    return 0; // whatever bytes_received holds is a FIN
+  }
+  return fin_received() && bytes_received > 0 ? bytes_received - 1 : bytes_received;
+}
+
+bool SocketInfo::fin_received() const
+{
+  if (state == k_close_wait || state == k_last_ack) {
+    return true;
+  }
+  // In CLOSE the state no longer tells; with no payload segment, a counted byte is the FIN.
+  return state == k_close && counts_segments && data_segs_in == 0 && bytes_received > 0;
 }
 
 bool SocketInfo::closed_by_peer() const
@@ -53,6 +64,10 @@ SocketInfo read_socket_info(int fd)
   if (length >= offsetof(tcp_info, tcpi_bytes_received) + sizeof tcp.tcpi_bytes_received) {
     info.bytes_acked = tcp.tcpi_bytes_acked;
     info.bytes_received = tcp.tcpi_bytes_received;
+  }
+  if (length >= offsetof(tcp_info, tcpi_data_segs_in) + sizeof tcp.tcpi_data_segs_in) {
+    info.data_segs_in = tcp.tcpi_data_segs_in;
+    info.counts_segments = true;
   }
   int error = 0;
   socklen_t error_length = sizeof error;

@@ -18,11 +18,13 @@ bool http2_stage(Session& session, const CallResult& result, const Endpoint& end
       Stage::http2, ms, "HTTP/1.x " + std::to_string(result.status), "the server speaks HTTP/1 only", http1_hint);
     return false;
   }
-  if (!session.target.tls && !result.timed_out && session.second_look(endpoint) == Protocol::http1) {
-    session.fail(Stage::http2, ms, result.curl_error, "the server speaks HTTP/1 only", http1_hint);
+  // A server that said nothing before it closed, reset or went quiet: no second look could tell
+  // more, and it would cost another wait.
+  if (fail_on_silence(session, Stage::http2, result.ended_ms - tls_ms, result)) {
     return false;
   }
-  if (fail_on_silence(session, Stage::http2, result.ended_ms - tls_ms, result)) {
+  if (!session.target.tls && !result.timed_out && session.second_look(endpoint) == Protocol::http1) {
+    session.fail(Stage::http2, ms, result.curl_error, "the server speaks HTTP/1 only", http1_hint);
     return false;
   }
   if (result.timed_out) {
@@ -37,7 +39,7 @@ bool http2_stage(Session& session, const CallResult& result, const Endpoint& end
   session.fail(Stage::http2,
                ms,
                result.curl_error,
-               "no HTTP/2 answer (" + result.curl_error + ")",
+               "no HTTP/2 answer: " + result.failure,
                "check that address points at the chaincode server's gRPC port");
   return false;
 }

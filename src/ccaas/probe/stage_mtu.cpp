@@ -25,11 +25,15 @@ bool mtu_stage(Session& session, ConnectCall& call)
     before.pmtu > 0 ? std::to_string(mss) + "-byte segments in " + std::to_string(before.pmtu) + "-byte packets"
                     : std::to_string(mss) + "-byte segments";
   const Clock::time_point start = Clock::now();
-  const Deadline deadline(session.target.dial_timeout);
+  const Deadline deadline = session.within_limit(session.target.dial_timeout);
   const CallResult result = call.stream(deadline, deadline, padding);
   const double ms = ms_since(start);
   if (result.cancelled || session.cancelled()) {
     session.mark_cancelled();
+    return false;
+  }
+  if (!result.setup_error.empty()) {
+    session.cannot_check(result.setup_error);
     return false;
   }
   // Any answer on the stream, even a refusal, shows that the large request arrived.
@@ -59,7 +63,7 @@ bool mtu_stage(Session& session, ConnectCall& call)
     session.fail(Stage::mtu,
                  ms,
                  result.curl_error,
-                 "the second stream on the connection failed: " + result.curl_error,
+                 "the second stream on the connection failed: " + result.failure,
                  "a chaincode server serves several streams on one connection, as the peer uses it: check the "
                  "server's log");
     return false;

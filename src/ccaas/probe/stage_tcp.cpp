@@ -130,7 +130,10 @@ UniqueFd tcp_stage(Session& session, const std::vector<Endpoint>& endpoints, End
   } else if (refused) {
     error = "connection refused on port " + port + ": nothing listens there";
     hint = "check the chaincode server's listen port and bind address (0.0.0.0, not 127.0.0.1), and the "
-           "Service's port and targetPort";
+           "Service's port and targetPort; and that the chaincode was started as a server "
+           "(shim.ChaincodeServer, fabric-chaincode-node server, CHAINCODE_SERVER_ADDRESS set): one started as a "
+           "client dials the peer instead of listening, and the peer logs \"peer will not accept external "
+           "chaincode connection ... (except in dev mode)\"";
   } else if (unreachable_errno == EHOSTUNREACH) {
     error = "host unreachable: no route to the chaincode server's address, or a router or firewall answered "
             "with ICMP host unreachable";

@@ -166,14 +166,6 @@ bool tls_stage(Session& session, const CallResult& result, const Endpoint& endpo
   }
   const TlsObservation& tls = result.tls;
   const double ms = tls.handshake_done ? tls.handshake_ms : 0;
-  if (!result.setup_error.empty()) {
-    session.fail(Stage::tls,
-                 0,
-                 result.setup_error,
-                 "the probe could not set up TLS: " + result.setup_error,
-                 "nothing was sent; report this as a ccaas-builder problem");
-    return false;
-  }
   if (!tls.server_hello_seen && !tls.handshake_done && fail_on_silence(session, Stage::tls, result.ended_ms, result)) {
     return false;
   }
@@ -208,7 +200,7 @@ bool tls_stage(Session& session, const CallResult& result, const Endpoint& endpo
     session.fail(Stage::tls,
                  ms,
                  result.curl_error,
-                 "the TLS handshake failed: " + result.curl_error,
+                 "the TLS handshake did not complete: " + result.failure,
                  "check root_cert, client_cert and client_key against the server's TLS set-up");
     return false;
   }

@@ -5,6 +5,7 @@
 #include "ccaas/contract/package_id.hpp"
 #include "ccaas/steps/build.hpp"
 #include "ccaas/steps/connection_file.hpp"
+#include "ccaas/steps/package_layout.hpp"
 #include "ccaas/steps/release.hpp"
 #include "ccaas/tls/sha256.hpp"
 #include "ccaas/util/error.hpp"
@@ -72,26 +73,40 @@ fs::path install_into(const fs::path& source_dir,
   return rel / "chaincode" / "server" / contract::k_connection_file;
 }
 
-Located locate(const CheckInput& input, const fs::path& work, Context& quiet)
+// Where a package is unpacked and built; made when first needed (a durable build needs none), so
+// that a check in a pod with no writable TMPDIR still checks what it can.
+class Scratch
+{
+public:
+  const fs::path& path()
+  {
+    if (!m_dir) {
+      m_dir.emplace("ccaas-check-");
+    }
+    return m_dir->path();
+  }
+
+private:
+  std::optional<file::TempDir> m_dir;
+};
+
+Located locate(const CheckInput& input, Scratch& scratch, Context& quiet)
 {
   const fs::path& path = input.path;
   if (!file::exists_nofollow(path)) {
     throw Failure(path.string() + " not found");
   }
   if (!is_dir(path)) {
+    const fs::path& work = scratch.path();
     // A package file: its ID is label:sha256 of these bytes.
-    const fs::path unpacked = work / "package";
-    file::make_dirs(unpacked, 0700);
-    file::extract_tar_gz(path, unpacked, {contract::k_metadata_file, "code.tar.gz"});
-    const fs::path src = work / "src";
-    file::make_dirs(src, 0700);
-    file::extract_tar_gz(unpacked / "code.tar.gz", src, {}, path.string() + ": code.tar.gz");
-    const contract::Metadata metadata = contract::read_metadata(unpacked);
+    const PackageLayout layout = lay_out_package(path, work);
+    const contract::Metadata metadata = contract::read_metadata(layout.metadata_dir);
     const std::string id = metadata.label + ":" + tls::sha256_file_hex(path);
-    return {"package file", id, install_into(src, unpacked, work, input, quiet)};
+    return {"package file", id, install_into(layout.src, layout.metadata_dir, work, input, quiet)};
   }
   if (file::exists_nofollow(path / contract::k_metadata_file)) {
     // code.tar.gz beside metadata.json, or its contents there, or in code/ as in fixtures/
+    const fs::path& work = scratch.path();
     fs::path src = path;
     if (file::exists_nofollow(path / "code.tar.gz")) {
       src = work / "src";
@@ -130,12 +145,20 @@ CheckResult check(const CheckInput& input, Context& context)
   Context quiet{reporter, context.cancel, context.now};
   std::optional<LoadedConnection> loaded;
   try {
-    file::TempDir work("ccaas-check-");
-    const Located located = locate(input, work.path(), quiet);
+    Scratch scratch;
+    const Located located = locate(input, scratch, quiet);
     result.kind = located.kind;
     result.package_id = located.package_id;
     loaded = load_rendered_connection(located.connection_file, "the build did not complete", context.now, reporter);
   } catch (const ReportedFailure&) {
+  } catch (const OwnTrouble& e) {
+    // Not the package's fault: the peer, with its own scratch space, may well use it.
+    result.report.unchecked = true;
+    result.report.error = std::string("the check could not run: ") + e.what();
+    result.report.hint = "this says nothing about the package; give the check a writable TMPDIR (an emptyDir in "
+                         "a pod with readOnlyRootFilesystem), or check the peer's durable build directory instead";
+    result.outcome = Outcome::unchecked;
+    return result;
   } catch (const Failure& e) {
     reporter.error(e.what());
   }
@@ -154,7 +177,10 @@ CheckResult check(const CheckInput& input, Context& context)
     dial_timeout = input.default_dial_timeout;
   }
   result.report = probe::run_probe(probe::target_for(loaded->connection, expected, dial_timeout), context.cancel);
-  result.outcome = result.report.cancelled ? Outcome::terminated : result.report.ok ? Outcome::ok : Outcome::failed;
+  result.outcome = result.report.cancelled   ? Outcome::terminated
+                   : result.report.unchecked ? Outcome::unchecked
+                   : result.report.ok        ? Outcome::ok
+                                             : Outcome::failed;
   return result;
 }
 

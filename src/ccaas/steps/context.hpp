@@ -14,6 +14,7 @@ enum class Outcome {
   failed,     // the peer's operation must fail (the lines why were reported)
   not_ours,   // detect: not a ccaas package
   terminated, // a termination signal arrived (SIGTERM from the peer, an operator's Ctrl-C)
+  unchecked,  // a check could not run for a reason of its own (no scratch space): no verdict either way
 };
 
 struct Context {

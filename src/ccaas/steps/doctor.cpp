@@ -29,10 +29,15 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   report.config = contract::read_peer_config(input.config_dir, input.env);
   check_configuration(report.config, findings);
   report.builders = check_builders(report.config, input, findings);
+  report.packages = read_installed(report.config, findings);
+  const bool claims_known = find_claims(input, report.builders, report.packages, findings);
+  report.unchecked = !claims_known;
+  check_order(report.config, report.builders, input, findings);
   check_fallback(report.config, findings);
+  report_claims(report.packages, report.builders, claims_known, findings);
 
   std::vector<std::optional<contract::Connection>> connections;
-  report.builds = read_builds(report.config, report.builders, context, connections, findings);
+  report.builds = read_builds(report.config, report.builders, report.packages, context, connections, findings);
   probe_builds(report.builds, connections, context);
   for (const BuildInfo& build : report.builds) {
     if (!build.report) {
@@ -41,6 +46,9 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
     const std::string group = group_of(build);
     if (build.report->cancelled) {
       report.outcome = Outcome::terminated;
+    } else if (build.report->unchecked) {
+      report.unchecked = true;
+      findings.add(Severity::warning, group, "probe", probe::verdict_line(*build.report));
     } else if (build.report->ok) {
       findings.add(build.report->warnings.empty() ? Severity::ok : Severity::warning,
                    group,
@@ -76,7 +84,8 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   report.ok = std::none_of(
     report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.severity == Severity::error; });
   if (report.outcome != Outcome::terminated) {
-    report.outcome = report.ok ? Outcome::ok : Outcome::failed;
+    // An error is an error; the doctor's own trouble alone is no verdict either way.
+    report.outcome = !report.ok ? Outcome::failed : report.unchecked ? Outcome::unchecked : Outcome::ok;
   }
   return report;
 }

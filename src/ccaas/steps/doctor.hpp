@@ -32,15 +32,26 @@ struct BuilderInfo {
   std::string path;
   std::vector<std::string> propagate;
   bool ours = false;         // this very builder
-  bool claims_ccaas = false; // detects ccaas packages (ours, or Fabric's ccaas_builder)
+  bool claims_ccaas = false; // its bin/detect exits 0 for a ccaas package (ours: always)
+  bool detect_ran = false;   // claims_ccaas was found by running its bin/detect (the builders before ours)
   bool usable = false;       // bin/detect and bin/build there and executable
   bool has_run = false;
+};
+
+// A package the peer keeps installed: <peer.fileSystemPath>/lifecycle/chaincodes/<label>.<hash>.tar.gz
+// (core/chaincode/persistence/persistence.go), which it builds again when its durable build is gone.
+struct InstalledPackage {
+  std::filesystem::path file;
+  std::string package_id;
+  std::optional<std::string> type; // metadata.json's type; empty when the package could not be read
+  std::string claimed_by;          // the first builder whose detect exits 0 for it; "" when none is known
 };
 
 struct BuildInfo {
   std::filesystem::path directory;
   std::optional<std::string> package_id;
   std::string builder_name;             // from build-info.json
+  std::optional<std::string> type;      // the installed package's type, when it is installed
   bool release_connection = false;      // release/chaincode/server/connection.json is there
   std::optional<json::Json> connection; // as the peer reads it, redacted
   std::optional<probe::ProbeReport> report;
@@ -55,9 +66,11 @@ struct DoctorInput {
 struct DoctorReport {
   contract::PeerConfig config;
   std::vector<BuilderInfo> builders;
+  std::vector<InstalledPackage> packages;
   std::vector<BuildInfo> builds;
   std::vector<Finding> findings;
-  bool ok = true; // no finding is an error
+  bool ok = true;         // no finding is an error
+  bool unchecked = false; // a check could not run for a reason of the doctor's own (no scratch space)
   Outcome outcome = Outcome::ok;
 };
 

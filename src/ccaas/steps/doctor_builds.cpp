@@ -1,5 +1,6 @@
 #include "ccaas/steps/doctor_checks.hpp"
 
+#include "ccaas/contract/metadata.hpp"
 #include "ccaas/contract/package_id.hpp"
 #include "ccaas/steps/connection_file.hpp"
 #include "ccaas/util/duration.hpp"
@@ -35,6 +36,7 @@ std::string group_of(const BuildInfo& build)
 
 std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                    const std::vector<BuilderInfo>& builders,
+                                   const std::vector<InstalledPackage>& packages,
                                    Context& context,
                                    std::vector<std::optional<contract::Connection>>& connections,
                                    Findings& findings)
@@ -92,27 +94,69 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     }
     const fs::path published = entry / "release" / "chaincode" / "server" / contract::k_connection_file;
     build.release_connection = file::exists_nofollow(published);
+    const auto installed = std::find_if(packages.begin(), packages.end(), [&](const InstalledPackage& p) {
+      return build.package_id && p.package_id == *build.package_id;
+    });
+    if (installed != packages.end()) {
+      build.type = installed->type;
+    }
     fs::path source = published;
-    if (!build.release_connection) {
+    if (!build.release_connection && builder != builders.end()) {
+      // No server connection: at the next launch the peer calls the bin/run of the builder that
+      // made the build (Builder.Run), whichever it is, and waits for a chaincode to dial back.
       source = entry / "bld" / contract::k_connection_file;
-      const bool has_run = builder != builders.end() && builder->has_run;
-      if (has_run && file::exists_nofollow(source)) {
+      const std::string& name = build.builder_name;
+      const std::string rebuild = "remove " + entry.string()
+                                  + " so that the peer builds the package again with the first builder that "
+                                    "claims it (restart the peer, or install the package again), or restore "
+                                  + published.string();
+      if (builder->ours && file::exists_nofollow(source)) {
         findings.add(Severity::warning,
                      group,
                      "release/chaincode/server/connection.json",
                      "missing: the peer calls run at the next launch; this builder's run restores it from "
                      "bld/connection.json and fails that launch at once, and the launch after it dials",
                      "invoke once more after the first failure, or install the package again");
-      } else {
+      } else if (builder->ours) {
         findings.add(Severity::error,
                      group,
                      "release/chaincode/server/connection.json",
-                     "missing, and builder " + (build.builder_name.empty() ? "(unknown)" : build.builder_name)
-                       + " has no run to restore it: every launch fails with \"could not execute run\"",
-                     "install the package again with ccaas-builder");
+                     "missing, and bld/connection.json too: this builder's run cannot restore it, and every launch "
+                     "fails at once",
+                     rebuild);
+      } else if (!builder->has_run) {
+        findings.add(Severity::error,
+                     group,
+                     "release/chaincode/server/connection.json",
+                     "missing, and builder " + name
+                       + " has no bin/run: every launch fails at once with \"could not execute run: builder '" + name
+                       + "' run failed to start\"",
+                     rebuild);
+        source.clear();
+      } else if (!build.type || contract::is_ccaas_type(*build.type)) {
+        findings.add(Severity::error,
+                     group,
+                     "release/chaincode/server/connection.json",
+                     "missing: the peer calls bin/run of builder " + name + " (" + builder->path
+                       + "/bin/run) at the next launch and waits up to chaincode.startuptimeout ("
+                       + duration::format_go_duration(config.startup_timeout)
+                       + ") for the chaincode to dial back; a chaincode-as-a-service server never dials, so the "
+                         "launch fails with \"timeout expired while starting chaincode\" after "
+                       + duration::format_go_duration(config.startup_timeout),
+                     rebuild);
+        source.clear();
+      } else {
+        findings.add(Severity::ok,
+                     group,
+                     "release/chaincode/server/connection.json",
+                     "none: the peer calls bin/run of builder " + name + " at each launch, for a " + *build.type
+                       + " chaincode that dials the peer");
+        source.clear();
       }
+    } else if (!build.release_connection) {
+      source.clear(); // its builder is gone: said above
     }
-    if (file::exists_nofollow(source)) {
+    if (!source.empty() && file::exists_nofollow(source)) {
       // As run and release read it: every check but the key pairing build made.
       Collector collected;
       try {

@@ -51,8 +51,30 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                                         Findings& findings);
 void check_fallback(const contract::PeerConfig& config, Findings& findings);
 
+// The packages installed on the peer, each with its type (doctor_claims.cpp).
+std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings);
+// Who claims what, found as the peer finds it: the bin/detect of every builder listed before
+// ours (all of them when ours is not listed), run as the peer runs it, on a minimal ccaas package
+// and on each installed package. False when the doctor could not run them (its own trouble).
+bool find_claims(const DoctorInput& input,
+                 std::vector<BuilderInfo>& builders,
+                 std::vector<InstalledPackage>& packages,
+                 Findings& findings);
+// One finding per installed package: which builder the peer gives it to when it builds it again.
+// known: find_claims could run every detect it needed.
+void report_claims(const std::vector<InstalledPackage>& packages,
+                   const std::vector<BuilderInfo>& builders,
+                   bool known,
+                   Findings& findings);
+// Whether ccaas packages reach this builder: it is listed, and no builder before it claims them.
+void check_order(const contract::PeerConfig& config,
+                 const std::vector<BuilderInfo>& builders,
+                 const DoctorInput& input,
+                 Findings& findings);
+
 std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                    const std::vector<BuilderInfo>& builders,
+                                   const std::vector<InstalledPackage>& packages,
                                    Context& context,
                                    std::vector<std::optional<contract::Connection>>& connections,
                                    Findings& findings);

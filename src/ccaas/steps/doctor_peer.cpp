@@ -20,15 +20,6 @@ namespace ccaas::steps::doctor_checks {
 
 namespace {
 
-bool same_file_contents(const fs::path& a, const fs::path& b)
-{
-  try {
-    return file::read_regular_file(a, 64 << 20) == file::read_regular_file(b, 64 << 20);
-  } catch (const Failure&) {
-    return false;
-  }
-}
-
 bool docker_answers(const std::string& endpoint)
 {
   constexpr std::string_view k_unix = "unix://";
@@ -128,8 +119,7 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
     info.ours = canonical_or_self(dir) == ours;
     info.usable = executable(dir / "bin" / "detect") && executable(dir / "bin" / "build");
     info.has_run = executable(dir / "bin" / "run");
-    info.claims_ccaas = info.ours || same_file_contents(dir / "bin" / "detect", ours / "bin" / "detect")
-                        || dir.filename() == "ccaas_builder" || entry.name == "ccaas_builder";
+    info.claims_ccaas = info.ours; // the others: find_claims runs their detect
     struct stat st = {};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       findings.add(Severity::error,
@@ -177,27 +167,6 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
   }
 
   const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
-  const auto first_ccaas =
-    std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.claims_ccaas && b.usable; });
-  if (our == builders.end()) {
-    const std::string goes =
-      first_ccaas != builders.end() ? "to " + first_ccaas->name : std::string("to no builder, so to Docker");
-    findings.add(Severity::error,
-                 k_builders,
-                 "ccaas-builder",
-                 "this builder (" + ours.string() + ") is not in the peer's externalBuilders (" + from
-                   + "): ccaas packages go " + goes,
-                 from == "CORE_CHAINCODE_EXTERNALBUILDERS"
-                   ? "CORE_CHAINCODE_EXTERNALBUILDERS replaces core.yaml's list: list this builder in it, first"
-                   : "list this builder in chaincode.externalBuilders, first");
-  } else if (first_ccaas != builders.end() && first_ccaas < our) {
-    findings.add(Severity::error,
-                 k_builders,
-                 "builder " + first_ccaas->name,
-                 "is listed before ccaas-builder and also claims ccaas packages: ours never sees one",
-                 "list " + our->name + " before " + first_ccaas->name
-                   + " (keep Fabric's after it, for its own old builds)");
-  }
   if (our != builders.end()) {
     for (const config::EnvVar* var : k_our_variables) {
       const bool listed = std::find(our->propagate.begin(), our->propagate.end(), var->name) != our->propagate.end();
@@ -240,6 +209,38 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                  "list ccaas-builder under chaincode.externalBuilders");
   }
   return builders;
+}
+
+void check_order(const contract::PeerConfig& config,
+                 const std::vector<BuilderInfo>& builders,
+                 const DoctorInput& input,
+                 Findings& findings)
+{
+  const fs::path ours = canonical_or_self(input.our_builder_dir);
+  const std::string from = config.builders_source;
+  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto first_ccaas =
+    std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.claims_ccaas && b.usable; });
+  if (our == builders.end()) {
+    const std::string goes =
+      first_ccaas != builders.end() ? "to " + first_ccaas->name : std::string("to no builder, so to Docker");
+    findings.add(Severity::error,
+                 k_builders,
+                 "ccaas-builder",
+                 "this builder (" + ours.string() + ") is not in the peer's externalBuilders (" + from
+                   + "): ccaas packages go " + goes,
+                 from == "CORE_CHAINCODE_EXTERNALBUILDERS"
+                   ? "CORE_CHAINCODE_EXTERNALBUILDERS replaces core.yaml's list: list this builder in it, first"
+                   : "list this builder in chaincode.externalBuilders, first");
+  } else if (first_ccaas != builders.end() && first_ccaas < our) {
+    findings.add(Severity::error,
+                 k_builders,
+                 "builder " + first_ccaas->name,
+                 "is listed before ccaas-builder and claims ccaas packages (its bin/detect exits 0 for one): the peer "
+                 "builds every new ccaas package with it, and ours never sees one",
+                 "list " + our->name + " before " + first_ccaas->name
+                   + " (keep Fabric's after it, for its own old builds)");
+  }
 }
 
 void check_fallback(const contract::PeerConfig& config, Findings& findings)

@@ -73,6 +73,9 @@ Outcome release(const ReleaseInput& input, Context& context)
       reporter.info(probe::verdict_line(report));
     } else if (report.ok) {
       reporter.warning(probe::verdict_line(report));
+    } else if (report.unchecked) {
+      // The probe's own trouble is no verdict on the server: not even require refuses for it.
+      reporter.warning(probe::verdict_line(report) + " (the install goes on)");
     } else if (input.probe == config::ProbePolicy::require) {
       reporter.error(probe::verdict_line(report) + " (" + config::k_probe.name + "=require: nothing published)");
       return Outcome::failed;

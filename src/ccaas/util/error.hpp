@@ -13,6 +13,14 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+// The program's own environment failed it (no writable scratch space, a library that refused
+// its set-up), not the input it was given: a check says it could not run, and gives no verdict.
+class OwnTrouble : public Failure
+{
+public:
+  using Failure::Failure;
+};
+
 // A failure whose lines were already written (several problems, one line each): the step exits
 // 1 without another line.
 class ReportedFailure : public Failure

@@ -170,10 +170,11 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
 
 } // namespace
 
-std::string read_regular_file(const fs::path& path, std::size_t max_bytes)
+std::string read_regular_file(const fs::path& path, std::size_t max_bytes, Links links)
 {
   // O_NONBLOCK: opening a FIFO must not hang the peer's install.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  const int nofollow = links == Links::refuse ? O_NOFOLLOW : 0;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | nofollow | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
     if (err == ELOOP) {

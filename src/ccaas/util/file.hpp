@@ -13,9 +13,16 @@ namespace fs = std::filesystem;
 
 inline constexpr std::size_t k_max_contract_file = 1024 * 1024; // 1 MiB
 
-// Reads a regular file of at most max_bytes. Refuses symlinks, directories, FIFOs and devices
-// without blocking on them. Throws Failure("<path>: <cause>").
-std::string read_regular_file(const fs::path& path, std::size_t max_bytes = k_max_contract_file);
+// Whether a symlink as the file itself is followed: never inside a package (the peer refuses
+// them there too), always in the peer's own configuration, which Kubernetes mounts as links
+// (core.yaml -> ..data/core.yaml, ..data -> ..<timestamp>/).
+enum class Links { refuse, follow };
+
+// Reads a regular file of at most max_bytes. Refuses symlinks (unless links is follow),
+// directories, FIFOs and devices without blocking on them. Throws Failure("<path>: <cause>").
+std::string read_regular_file(const fs::path& path,
+                              std::size_t max_bytes = k_max_contract_file,
+                              Links links = Links::refuse);
 
 // Whether path names something (lstat, so a dangling symlink exists too).
 bool exists_nofollow(const fs::path& path);

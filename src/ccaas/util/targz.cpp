@@ -13,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -23,6 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t k_block = 512;
+constexpr std::uint64_t k_max_captured = 1 << 20; // read_tar_gz_member: a contract file
 using Block = std::array<char, k_block>;
 
 class GzReader
@@ -191,12 +193,14 @@ public:
             const fs::path& into,
             const std::vector<std::string>& only,
             const std::string& shown,
-            const ExtractLimits& limits)
+            const ExtractLimits& limits,
+            std::map<std::string, std::string>* capture = nullptr)
     : m_shown(shown.empty() ? archive.string() : shown)
     , m_into(into)
     , m_only(only)
     , m_limits(limits)
     , m_reader(archive, m_shown, limits.max_inflated)
+    , m_capture(capture)
   {
   }
 
@@ -329,7 +333,7 @@ private:
       fail(name, "the package holds more than " + std::to_string(m_limits.max_total) + " bytes");
     }
     if (type == '5') {
-      if (!target.empty()) {
+      if (!target.empty() && m_capture == nullptr) {
         make_dirs(target, 0755);
       }
       skip_data(size);
@@ -337,6 +341,10 @@ private:
     }
     if (target.empty()) {
       skip_data(size);
+      return;
+    }
+    if (m_capture != nullptr) {
+      (*m_capture)[target.string()] = read_data(name, size, k_max_captured);
       return;
     }
     make_dirs(target.parent_path(), 0755);
@@ -380,9 +388,22 @@ private:
   std::size_t m_entries = 0;
   std::uint64_t m_total = 0;
   std::vector<char> m_buffer = std::vector<char>(64 * 1024); // one for every member
+  std::map<std::string, std::string>* m_capture;               // members read into memory, not written
 };
 
 } // namespace
+
+std::string read_tar_gz_member(const fs::path& archive, const std::string& member, const std::string& shown)
+{
+  std::map<std::string, std::string> captured;
+  const std::vector<std::string> only{member};
+  Extractor(archive, {}, only, shown, {}, &captured).run();
+  const auto found = captured.find(member);
+  if (found == captured.end()) {
+    throw Failure((shown.empty() ? archive.string() : shown) + ": has no " + member);
+  }
+  return found->second;
+}
 
 void extract_tar_gz(const fs::path& archive,
                     const fs::path& into,

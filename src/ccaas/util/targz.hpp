@@ -27,4 +27,11 @@ void extract_tar_gz(const std::filesystem::path& archive,
                     const std::string& shown = {},
                     const ExtractLimits& limits = {});
 
+// Reads one top-level regular file of an archive into memory (at most 1 MiB), under the same rules
+// as extract_tar_gz, writing nothing: what the doctor needs of an installed package without
+// scratch space. Throws Failure when the archive breaks a rule or has no such member.
+std::string read_tar_gz_member(const std::filesystem::path& archive,
+                               const std::string& member,
+                               const std::string& shown = {});
+
 } // namespace ccaas::file

@@ -16,7 +16,7 @@ TempDir::TempDir(const char* prefix)
   const std::string base = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
   std::string pattern = base + "/" + prefix + "XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw Failure(base + ": cannot create a temporary directory: " + std::strerror(errno)
+    throw OwnTrouble(base + ": cannot create a temporary directory: " + std::strerror(errno)
                   + " (set TMPDIR to a writable directory)");
   }
   m_path = pattern;

@@ -5,7 +5,7 @@
 namespace ccaas::file {
 
 // A private (0700) directory under $TMPDIR, or /tmp when TMPDIR is unset, removed with its
-// contents when the object goes. Throws Failure naming TMPDIR when none can be made.
+// contents when the object goes. Throws OwnTrouble naming TMPDIR when none can be made.
 class TempDir
 {
 public:

@@ -117,6 +117,7 @@ class Peer {
       PATH: process.env.PATH, TMPDIR: tmpdir, HOME: '/root', CORE_PEER_ID: 'peer0.org1', CCAAS_BUILDER_PROBE: 'off', ...env,
     };
     this.buildsDir = path.join(fileSystemPath, 'externalbuilder', 'builds');
+    this.packagesDir = path.join(fileSystemPath, 'lifecycle', 'chaincodes');
     fs.mkdirSync(this.buildsDir, { recursive: true, mode: 0o700 });
   }
 
@@ -207,12 +208,20 @@ class Peer {
       fs.writeFileSync(path.join(durable, 'build-info.json'), JSON.stringify({ builder_name: this.name }), { mode: 0o600 });
       fs.cpSync(rel, path.join(durable, 'release'), { recursive: true, preserveTimestamps: true });
       fs.cpSync(bld, path.join(durable, 'bld'), { recursive: true, preserveTimestamps: true });
+      // The package store (core/chaincode/persistence: CCFileName, "<label>.<hash>.tar.gz"): the
+      // peer saves the package before it builds and deletes it when the build fails.
+      fs.mkdirSync(this.packagesDir, { recursive: true, mode: 0o750 });
+      fs.copyFileSync(pkg.file, this.packagePath(ccid));
       result.durable = durable;
       result.ok = true;
       return result;
     } finally {
       if (!keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
     }
+  }
+
+  packagePath(ccid) {
+    return path.join(this.packagesDir, `${ccid.replace(':', '.')}.tar.gz`);
   }
 
   serverConnectionPath(ccid) {

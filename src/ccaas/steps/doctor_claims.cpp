@@ -1,0 +1,249 @@
+#include "ccaas/steps/doctor_checks.hpp"
+
+#include "ccaas/contract/metadata.hpp"
+#include "ccaas/contract/package_id.hpp"
+#include "ccaas/steps/package_layout.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/file.hpp"
+#include "ccaas/util/spawn.hpp"
+#include "ccaas/util/targz.hpp"
+#include "ccaas/util/temp_dir.hpp"
+
+#include <algorithm>
+#include <optional>
+
+// Which builder claims which package, found the way the peer finds it: it runs each builder's
+// bin/detect in list order and the first that exits 0 builds the package
+// (core/container/externalbuilder/externalbuilder.go, Detector.detect); names and paths tell
+// nothing. The installed packages themselves are read from the peer's package store.
+namespace ccaas::steps::doctor_checks {
+
+namespace {
+
+// The peer waits for detect without a limit; the doctor does not.
+constexpr std::chrono::milliseconds k_detect_limit{10'000};
+// appendDefaultPropagateEnvironment: what every builder gets besides its propagateEnvironment.
+constexpr const char* k_default_propagated[] = {"LD_LIBRARY_PATH", "LIBPATH", "PATH", "TMPDIR"};
+
+// A ccaas package with nothing but what Fabric's ccaas_builder and ours look at.
+constexpr const char* k_minimal_metadata = R"({"type":"ccaas","label":"ccaas-builder-doctor"})";
+constexpr const char* k_minimal_connection = R"({"address":"chaincode.invalid:7052","dial_timeout":"3s"})";
+
+// <label>.<64 hex>.tar.gz, as persistence.CCFileName names it: the package ID is label:hash.
+std::optional<std::string> package_id_of_file(const std::string& name)
+{
+  constexpr std::string_view k_suffix = ".tar.gz";
+  if (name.size() <= k_suffix.size() + 65 || name.compare(name.size() - k_suffix.size(), k_suffix.size(), k_suffix) != 0) {
+    return std::nullopt;
+  }
+  const std::string stem = name.substr(0, name.size() - k_suffix.size());
+  const std::string id = stem.substr(0, stem.size() - 65) + ":" + stem.substr(stem.size() - 64);
+  if (stem[stem.size() - 65] != '.' || !contract::parse_package_id(id)) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// The environment the peer gives a builder: its propagateEnvironment and the defaults, each only
+// when set in the peer's own (NewCommand).
+std::vector<std::string> environment_for(const BuilderInfo& builder, const contract::EnvLookup& env)
+{
+  std::vector<std::string> names = builder.propagate;
+  for (const char* name : k_default_propagated) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      names.emplace_back(name);
+    }
+  }
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    if (const auto value = env(name.c_str())) {
+      out.push_back(name + "=" + *value);
+    }
+  }
+  return out;
+}
+
+struct Layout {
+  PackageLayout dirs;
+  std::string problem; // the package could not be laid out: no detect runs on it
+};
+
+Layout lay_out_minimal(const fs::path& work)
+{
+  Layout layout{{work / "src", work / "metadata"}, {}};
+  file::make_dirs(layout.dirs.src, 0700);
+  file::make_dirs(layout.dirs.metadata_dir, 0700);
+  file::write_atomic(layout.dirs.metadata_dir / contract::k_metadata_file, k_minimal_metadata, 0600);
+  file::write_atomic(layout.dirs.src / contract::k_connection_file, k_minimal_connection, 0600);
+  return layout;
+}
+
+} // namespace
+
+std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings)
+{
+  std::vector<InstalledPackage> packages;
+  const fs::path dir = config.file_system_path / "lifecycle" / "chaincodes";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return packages;
+  }
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const auto id = package_id_of_file(entry.path().filename().string());
+    if (!id || !entry.is_regular_file(ec)) {
+      continue;
+    }
+    InstalledPackage package{entry.path(), *id, std::nullopt, {}};
+    try {
+      const std::string text = file::read_tar_gz_member(package.file, contract::k_metadata_file);
+      package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;
+    } catch (const Failure& e) {
+      findings.add(Severity::warning,
+                   "chaincode " + package.package_id,
+                   "installed package",
+                   e.what(),
+                   "the peer refuses such a package at its next start; install a good one again");
+    }
+    packages.push_back(std::move(package));
+  }
+  std::sort(packages.begin(), packages.end(), [](const InstalledPackage& a, const InstalledPackage& b) {
+    return a.package_id < b.package_id;
+  });
+  return packages;
+}
+
+bool find_claims(const DoctorInput& input,
+                 std::vector<BuilderInfo>& builders,
+                 std::vector<InstalledPackage>& packages,
+                 Findings& findings)
+{
+  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  std::vector<BuilderInfo*> asked;
+  for (auto it = builders.begin(); it != our; ++it) {
+    if (it->usable) {
+      asked.push_back(&*it);
+    }
+  }
+  // Ours claims a package of type ccaas, as its detect does; the builders after it are never
+  // asked for one.
+  const auto ours_claims = [&](const InstalledPackage& package) {
+    return our != builders.end() && our->usable && package.type && contract::is_ccaas_type(*package.type);
+  };
+  if (asked.empty()) {
+    for (InstalledPackage& package : packages) {
+      package.claimed_by = ours_claims(package) ? our->name : "";
+    }
+    return true;
+  }
+
+  std::optional<file::TempDir> scratch;
+  try {
+    scratch.emplace("ccaas-doctor-");
+  } catch (const OwnTrouble& e) {
+    std::vector<std::string> names;
+    for (const BuilderInfo* b : asked) {
+      names.push_back(b->name);
+    }
+    findings.add(Severity::warning,
+                 k_builders,
+                 "detect",
+                 std::string("could not run the bin/detect of ") + join(names) + ", listed before ccaas-builder: "
+                   + e.what() + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
+                   "not known",
+                 "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
+                 "readOnlyRootFilesystem)");
+    return false;
+  }
+
+  // Runs one builder's detect on a laid-out package: whether it claims it, with a finding when
+  // the peer would not get an answer either.
+  const auto detect = [&](BuilderInfo& builder, const PackageLayout& dirs) {
+    const spawn::Exit exit = spawn::run((fs::path(builder.path) / "bin" / "detect").string(),
+                                        {dirs.src.string(), dirs.metadata_dir.string()},
+                                        environment_for(builder, input.env),
+                                        k_detect_limit);
+    if (exit.timed_out) {
+      findings.add(Severity::error,
+                   k_builders,
+                   "builder " + builder.name,
+                   "bin/detect did not exit within " + std::to_string(k_detect_limit.count() / 1000)
+                     + "s: the peer waits for it without a limit, so an install hangs there",
+                   "fix or remove that builder");
+    } else if (!exit.started) {
+      findings.add(Severity::error,
+                   k_builders,
+                   "builder " + builder.name,
+                   "bin/detect " + exit.error
+                     + ": the peer logs that only at DEBUG and hands the package to the next builder",
+                   "check the program's interpreter (#!) and format for this image");
+    }
+    return exit.started && !exit.timed_out && exit.code == 0;
+  };
+
+  const fs::path& work = scratch->path();
+  const Layout minimal = lay_out_minimal(work / "minimal");
+  for (BuilderInfo* builder : asked) {
+    builder->claims_ccaas = detect(*builder, minimal.dirs);
+    builder->detect_ran = true;
+  }
+  std::size_t n = 0;
+  for (InstalledPackage& package : packages) {
+    PackageLayout dirs;
+    try {
+      dirs = lay_out_package(package.file, work / ("package-" + std::to_string(++n)));
+    } catch (const OwnTrouble&) {
+      throw;
+    } catch (const Failure&) {
+      continue; // read_installed said what is wrong with it
+    }
+    for (BuilderInfo* builder : asked) {
+      if (detect(*builder, dirs)) {
+        package.claimed_by = builder->name;
+        break;
+      }
+    }
+    if (package.claimed_by.empty() && ours_claims(package)) {
+      package.claimed_by = our->name;
+    }
+    file::remove_tree(dirs.src.parent_path());
+  }
+  return true;
+}
+
+void report_claims(const std::vector<InstalledPackage>& packages,
+                   const std::vector<BuilderInfo>& builders,
+                   bool known,
+                   Findings& findings)
+{
+  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  for (const InstalledPackage& package : packages) {
+    const std::string group = "chaincode " + package.package_id;
+    const bool ccaas = !package.type || contract::is_ccaas_type(*package.type);
+    if (package.claimed_by.empty()) {
+      if (ccaas && known && package.type) {
+        findings.add(Severity::error,
+                     group,
+                     "detect",
+                     "no builder claims this ccaas package: when the peer builds it again, the build fails "
+                     "(\"docker build is disabled\", or a Docker error)",
+                     "list ccaas-builder first in the peer's externalBuilders");
+      }
+      continue;
+    }
+    if (our != builders.end() && package.claimed_by == our->name) {
+      findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by + ", this builder");
+    } else if (ccaas) {
+      findings.add(Severity::warning,
+                   group,
+                   "detect",
+                   "claimed by " + package.claimed_by
+                     + " (its bin/detect exits 0 for it), listed before ccaas-builder: when the peer builds it "
+                       "again, " + package.claimed_by + " does",
+                   "list ccaas-builder before " + package.claimed_by);
+    } else {
+      findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by);
+    }
+  }
+}
+
+} // namespace ccaas::steps::doctor_checks

@@ -1,0 +1,34 @@
+'use strict';
+// The probe's bound on its own time: it answers within the dial timeout plus its stated margin
+// (k_probe_margin_ns, 500 ms), whatever the server, a proxy or the network does, as the peer
+// gives up at the dial timeout. Checked as numbers, never as text.
+
+const assert = require('node:assert/strict');
+const { parseGoDuration } = require('./go');
+
+const MARGIN_MS = 500;
+const SLACK_MS = 300; // late wake-ups on a loaded machine, in the probe's own clock
+const START_MS = 2500; // a process's start and exit on a loaded machine, under ASan included
+
+// A Go duration, or a JSON number of nanoseconds, as the peer reads dial_timeout; 0 or none: 3s.
+function dialMs(dial) {
+  const ms = typeof dial === 'number' ? dial / 1e6 : Number(parseGoDuration(dial ?? '3s') / 1000000n);
+  return ms > 0 ? ms : 3000;
+}
+
+// ms: the probe's own time (a report's "ms", or "after N ms" of a verdict line).
+function assertProbeWithin(ms, dial, what) {
+  const bound = dialMs(dial) + MARGIN_MS + SLACK_MS;
+  assert.ok(Number.isFinite(ms) && ms <= bound, `${what}: the probe took ${ms} ms, over the dial timeout ${dial ?? '3s'} and the margin`);
+}
+
+// ms: a whole process's wall time.
+function assertProcessWithin(ms, dial, what) {
+  const bound = dialMs(dial) + MARGIN_MS + START_MS;
+  assert.ok(ms <= bound, `${what} took ${ms} ms, over the dial timeout ${dial ?? '3s'}, the margin and a start`);
+}
+
+// "... failed at tcp after 12.5 ms: ..." -> 12.5
+const verdictMs = (line) => Number(/ after ([0-9.]+) ms: /.exec(line ?? '')?.[1] ?? NaN);
+
+module.exports = { assertProbeWithin, assertProcessWithin, verdictMs, dialMs, MARGIN_MS };
