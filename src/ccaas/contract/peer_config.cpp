@@ -128,7 +128,9 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   // core.yaml -> ..data/core.yaml, a FABRIC_CFG_PATH that is itself a link). A dangling link is
   // a file that is not there, as for the peer.
   std::error_code ec;
-  if (fs::exists(config.core_yaml, ec)) {
+  const bool exists = fs::exists(config.core_yaml, ec);
+  if (exists || (ec && ec != std::errc::no_such_file_or_directory)) {
+    // one that cannot be looked at is not "not found": reading it says why
     root.reset(load(file::read_regular_file(config.core_yaml, 4 * file::k_max_contract_file, file::Links::follow),
                     config.core_yaml.string()));
     config.core_yaml_found = true;
