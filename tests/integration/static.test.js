@@ -38,6 +38,10 @@ test('the binaries are statically linked, stripped and within their size budget'
   assert.doesNotMatch(text('build'), libcurl, 'build does not link libcurl');
   assert.match(text('release'), openssl, 'the check can see OpenSSL');
   assert.match(text('release'), libcurl, 'the check can see libcurl');
+  // Only the doctor starts processes (the detect of other builders): its spawn code is in run alone.
+  const spawn = /\(posix_spawn\): /; // a message of util/spawn.cpp
+  for (const step of ['detect', 'build', 'release']) assert.doesNotMatch(text(step), spawn, `${step} starts no process`);
+  assert.match(text('run'), spawn, 'the check can see the spawn code');
 });
 
 test('detect, build, release and run work in an empty root with only /tmp', { skip: (!expectStatic && 'sanitizer build: dynamic by design') || (process.getuid() !== 0 && 'chroot needs root') || (!CHROOT && 'no chroot program') }, () => {

@@ -81,3 +81,29 @@ TEST_CASE("no core.yaml: the defaults; a core.yaml that is not YAML: one line")
   const auto bad = read_peer_config(dir.path(), env_of({{"CORE_CHAINCODE_STARTUPTIMEOUT", "soon"}}));
   CHECK(bad.problems == std::vector<std::string>{"chaincode.startuptimeout: \"soon\" is not a duration"});
 }
+
+TEST_CASE("a core.yaml mounted from a ConfigMap: links followed, as the peer follows them")
+{
+  // kubelet's atomic writer: the file in a timestamped folder, ..data a link to it, one link a key.
+  test_support::TempDir dir;
+  dir.write("..2026_12_01_10_00_00.123456789/core.yaml", "peer:\n  fileSystemPath: /srv/linked\n");
+  std::filesystem::create_directory_symlink("..2026_12_01_10_00_00.123456789", dir.path() / "..data");
+  std::filesystem::create_symlink("..data/core.yaml", dir.path() / "core.yaml");
+  const contract::PeerConfig config = read_peer_config(dir.path(), env_of({}));
+  CHECK(config.core_yaml_found);
+  CHECK(config.file_system_path == "/srv/linked");
+
+  // FABRIC_CFG_PATH itself a link to that volume.
+  test_support::TempDir links;
+  std::filesystem::create_directory_symlink(dir.path(), links.path() / "fabric");
+  const contract::PeerConfig through = read_peer_config(std::nullopt, env_of({{"FABRIC_CFG_PATH", (links.path() / "fabric").string()}}));
+  CHECK(through.core_yaml_found);
+  CHECK(through.file_system_path == "/srv/linked");
+
+  // A dangling link is a core.yaml that is not there, as for the peer.
+  test_support::TempDir dangling;
+  std::filesystem::create_symlink("..data/core.yaml", dangling.path() / "core.yaml");
+  const contract::PeerConfig none = read_peer_config(dangling.path(), env_of({}));
+  CHECK_FALSE(none.core_yaml_found);
+  CHECK(none.file_system_path == "/var/hyperledger/production");
+}

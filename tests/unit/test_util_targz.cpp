@@ -133,3 +133,27 @@ TEST_CASE("links and devices are refused by name")
         == "pkg.tar.gz: member 'link': is a symlink: a chaincode package holds only regular files and directories");
   CHECK(empty_dir(into));
 }
+
+TEST_CASE("one member read into memory, under the same rules, writing nothing")
+{
+  TempDir dir;
+  const auto archive = dir.path() / "pkg.tar.gz";
+  TarWriter().file("metadata.json", R"({"type":"ccaas"})").file("code.tar.gz", "zz").write_gz(archive);
+  CHECK(file::read_tar_gz_member(archive, "metadata.json") == R"({"type":"ccaas"})");
+  CHECK(std::filesystem::directory_iterator(dir.path()) != std::filesystem::directory_iterator());
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
+  try {
+    file::read_tar_gz_member(archive, "nothing.json", "pkg.tar.gz");
+    FAIL("no such member");
+  } catch (const Failure& e) {
+    CHECK(std::string(e.what()) == "pkg.tar.gz: has no nothing.json");
+  }
+  const auto linked = dir.path() / "linked.tar.gz";
+  TarWriter().add("metadata.json", '2', "").write_gz(linked);
+  try {
+    file::read_tar_gz_member(linked, "metadata.json", "linked.tar.gz");
+    FAIL("a symlink is refused");
+  } catch (const Failure& e) {
+    CHECK(std::string(e.what()).rfind("linked.tar.gz: member 'metadata.json': is a symlink", 0) == 0);
+  }
+}

@@ -43,6 +43,7 @@ std::string help_text(const StepSpec& spec)
   text += "\nexit codes: 0 success; 1 failure";
   text += std::string_view(spec.name) == "detect" ? " or not a ccaas package" : "";
   text += "; 2 usage";
+  text += std::string_view(spec.name) == "run" ? "; 3 --check or --doctor could not run (no verdict)" : "";
   text += spec.cancellable ? "; 143 terminated" : "";
   text += "\nmessages go to stderr, one line each; the peer logs them at INFO\n";
   return text;
