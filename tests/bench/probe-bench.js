@@ -8,7 +8,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const h = path.resolve(__dirname, '../integration/harness');
-const { BIN_DIR, tempDir, writeTree } = require(path.join(h, 'peer'));
+const { BIN_DIR, makePackage, tempDir, writeTree } = require(path.join(h, 'peer'));
+const { fabricCcaasBuilder } = require(path.join(h, 'builders'));
 const { Pki } = require(path.join(h, 'certs'));
 const { Netns, available } = require(path.join(h, 'netns'));
 const servers = require(path.join(h, 'servers'));
@@ -70,32 +71,51 @@ async function main() {
   }
 }
 
-// run --doctor on a peer with 20 installed chaincodes, half of them behind a blackholed port:
-// every build is probed at once, so the answer should come within one dial timeout (2s) + 1s.
+// run --doctor on a peer with 20 installed chaincodes (each in the package store, with its durable
+// build), half of them behind a blackholed port: every build is probed at once, so the answer
+// should come within one dial timeout (2s) + 1s. Twice: this builder first (no detect to run), and
+// Fabric's ccaas_builder (a stand-in, harness/builders.js) listed first, whose bin/detect the
+// doctor then runs on a minimal ccaas package and on each installed package.
+// CCAAS_BUILDER_BENCH_DOCTOR_BIN: another build's bin/ to time on the same peer (an older one).
 async function doctorBench(ns, work) {
   const fsPath = path.join(work, 'peer');
+  const store = path.join(fsPath, 'lifecycle', 'chaincodes');
+  fs.mkdirSync(store, { recursive: true });
   for (let i = 0; i < 20; i++) {
-    const hash = String(i).padStart(64, 'd');
     const connection = { address: `cc.bench:${i % 2 ? 7253 : 7251}`, dial_timeout: '2s' };
-    writeTree(path.join(fsPath, 'externalbuilder', 'builds', `doc${i}_1.0-${hash}`), {
+    const pkg = makePackage({ label: `doc${i}_1.0`, files: { 'connection.json': connection }, dir: tempDir('ccaas-bench-pkg-') });
+    fs.copyFileSync(pkg.file, path.join(store, `${pkg.id.replace(':', '.')}.tar.gz`));
+    writeTree(path.join(fsPath, 'externalbuilder', 'builds', pkg.id.replace(':', '-')), {
       'build-info.json': { builder_name: 'ccaas-builder' },
       'bld/connection.json': connection,
       'release/chaincode/server/connection.json': connection,
     });
   }
-  const config = path.join(work, 'config');
-  writeTree(config, { 'core.yaml': `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  externalBuilders:\n    - name: ccaas-builder\n      path: ${path.dirname(BIN_DIR)}\n` });
-  const times = [];
-  let summary = '';
-  for (let i = 0; i < 5; i++) {
-    const r = ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config]);
-    times.push(r.ms);
-    summary = r.stderr.trim().split('\n').pop();
-  }
+  const fabric = fabricCcaasBuilder(path.join(work, 'fabric-ccaas'));
+  const entry = (name, dir) => `    - name: ${name}\n      path: ${dir}\n`;
+  const configs = {
+    'this builder first': entry('ccaas-builder', path.dirname(BIN_DIR)),
+    'fabric-ccaas first (21 detect runs)': entry('fabric-ccaas', fabric) + entry('ccaas-builder', path.dirname(BIN_DIR)),
+  };
+  const bins = { 'this build': BIN_DIR };
+  if (process.env.CCAAS_BUILDER_BENCH_DOCTOR_BIN) bins['the other build'] = process.env.CCAAS_BUILDER_BENCH_DOCTOR_BIN;
   console.log('');
-  console.log('| run --doctor | wall median ms | bound ms | report |');
-  console.log('|---|---|---|---|');
-  console.log(`| 20 chaincodes, 10 blackholed, dial_timeout 2s | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
+  console.log('| run --doctor, 20 chaincodes, 10 blackholed, dial_timeout 2s | build | wall median ms | bound ms | report |');
+  console.log('|---|---|---|---|---|');
+  for (const [label, builders] of Object.entries(configs)) {
+    const config = path.join(work, `config-${Object.keys(configs).indexOf(label)}`);
+    writeTree(config, { 'core.yaml': `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  externalBuilders:\n${builders}` });
+    for (const [which, bin] of Object.entries(bins)) {
+      const times = [];
+      let summary = '';
+      for (let i = 0; i < 5; i++) {
+        const r = ns.exec(path.join(bin, 'run'), ['--doctor', '--config', config], { env: { PATH: process.env.PATH, TMPDIR: tempDir('ccaas-bench-tmp-') } });
+        times.push(r.ms);
+        summary = r.stderr.trim().split('\n').pop();
+      }
+      console.log(`| ${label} | ${which} | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
+    }
+  }
 }
 
 main();

@@ -66,6 +66,18 @@ function dockerfileStages() {
   return { args, stages };
 }
 
+test('the repository root holds only what the README\'s tree explains', () => {
+  const tracked = sh('git', ['-C', top, 'ls-files']).split('\n').filter(Boolean);
+  const roots = [...new Set(tracked.map((f) => (f.includes('/') ? `${f.split('/')[0]}/` : f)))].sort();
+  const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
+  const tree = /## The tree\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
+  assert.ok(tree, 'the README has a tree');
+  // A name counts as explained where it starts a line of the tree or follows "; " in one.
+  const explained = new Set(tree.split('\n').flatMap((line) => [line.split(/\s+/)[0], ...[...line.matchAll(/; (\S+):/g)].map((m) => m[1])]));
+  const unexplained = roots.filter((name) => !explained.has(name) && ![...explained].some((e) => e.startsWith(name)));
+  assert.deepEqual(unexplained, [], `files at the root that the README's tree does not explain: ${unexplained.join(', ')}`);
+});
+
 test('the code reads exactly the documented variables', () => {
   assert.deepEqual(variablesReadByCode(), ['CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE', 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG']);
   const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
