@@ -192,17 +192,21 @@ test('a private key anywhere in connection.json is never shown, and makes every 
   assert.equal(fs.statSync(path.join(s.rel, 'chaincode/server/connection.json')).mode & 0o777, 0o600);
 });
 
-test('an exception inside run --check ends in exit 1 with one line, and leaves no temporary directory', () => {
-  // A TMPDIR that is a file: the check's temporary directory cannot be made.
+test('the check\'s own trouble inside run --check ends in exit 3 with one report; a failure leaves no temporary directory', () => {
+  // A TMPDIR that is a file: the check's temporary directory cannot be made, which says nothing of the package.
   const tmp = tempDir('ccaas-in-tmp-');
   const notADir = path.join(tmp, 'file');
   fs.writeFileSync(notADir, '');
   const dir = tempDir('ccaas-in-pkg-');
   writeTree(dir, { 'metadata.json': { type: 'ccaas', label: 'cc_1' }, 'connection.json': { address: '127.0.0.1:9' } });
   const r = spawnSync(path.join(peer.binDir, 'run'), ['--check', dir, '--json'], { encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: notADir } });
-  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.status, 3, r.stderr);
   assert.equal(r.signal, null);
-  assert.match(r.stderr, /^check: error: \S+\/file: cannot create a temporary directory: Not a directory \(set TMPDIR to a writable directory\)\n/);
+  assert.equal(r.stderr, '');
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.unchecked, true);
+  assert.equal(report.failed_stage, null);
+  assert.match(report.error, /^the check could not run: \S+\/file: cannot create a temporary directory: Not a directory \(set TMPDIR to a writable directory\)$/);
 
   // A package file the check unpacks, then fails on: the temporary directory is gone after.
   const scratchTmp = tempDir('ccaas-in-tmp-');

@@ -96,7 +96,8 @@ TEST_CASE("a core.yaml mounted from a ConfigMap: links followed, as the peer fol
   // FABRIC_CFG_PATH itself a link to that volume.
   test_support::TempDir links;
   std::filesystem::create_directory_symlink(dir.path(), links.path() / "fabric");
-  const contract::PeerConfig through = read_peer_config(std::nullopt, env_of({{"FABRIC_CFG_PATH", (links.path() / "fabric").string()}}));
+  const contract::PeerConfig through =
+    read_peer_config(std::nullopt, env_of({{"FABRIC_CFG_PATH", (links.path() / "fabric").string()}}));
   CHECK(through.core_yaml_found);
   CHECK(through.file_system_path == "/srv/linked");
 

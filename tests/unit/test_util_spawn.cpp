@@ -26,7 +26,8 @@ TEST_CASE("spawn: the exit code, the arguments as given, the environment given a
   const std::string out = (dir.path() / "out").string();
   const std::string program =
     script(dir, "p", "printf '%s|%s|%s|%s' \"$1\" \"$2\" \"$ONLY\" \"${HOME:-unset}\" > \"$3\"\nexit 7\n");
-  const spawn::Exit exit = spawn::run(program, {"a b", "*", out}, {"ONLY=yes", "PATH=/usr/bin:/bin"}, std::chrono::seconds(10));
+  const spawn::Exit exit =
+    spawn::run(program, {"a b", "*", out}, {"ONLY=yes", "PATH=/usr/bin:/bin"}, std::chrono::seconds(10));
   CHECK(exit.started);
   CHECK_FALSE(exit.timed_out);
   CHECK(exit.code == 7);

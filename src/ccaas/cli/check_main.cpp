@@ -87,8 +87,8 @@ void print(const steps::CheckResult& result, const steps::CheckInput& input, boo
     reporter.info(line);
   }
   if (report.unchecked) {
-    reporter.info("NOT CHECKED: " + (report.address.empty() ? report.error + "; " + report.hint
-                                                            : probe::verdict_line(report)));
+    reporter.info("NOT CHECKED: "
+                  + (report.address.empty() ? report.error + "; " + report.hint : probe::verdict_line(report)));
   } else if (report.failed_stage == probe::Stage::config) {
     reporter.info("FAILED at config: the peer could not use this package (the lines above say why)");
   } else if (report.ok) {

@@ -12,7 +12,7 @@ namespace ccaas::cli {
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failure = 1; // also detect's "not ours"
 inline constexpr int k_exit_usage = 2;
-inline constexpr int k_exit_unchecked = 3; // run --check, run --doctor: the check itself could not run
+inline constexpr int k_exit_unchecked = 3;    // run --check, run --doctor: the check itself could not run
 inline constexpr int k_exit_terminated = 143; // 128 + SIGTERM
 
 struct StepSpec {

@@ -457,7 +457,8 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
   if (result.curl_code != CURLE_OK && !result.cancelled) {
     result.failure = failure_words(static_cast<CURLcode>(result.curl_code));
     if (result.failure.empty() && result.setup_error.empty()) {
-      result.setup_error = std::string("libcurl refused the stream: ") + curl_easy_strerror(static_cast<CURLcode>(result.curl_code));
+      result.setup_error =
+        std::string("libcurl refused the stream: ") + curl_easy_strerror(static_cast<CURLcode>(result.curl_code));
     }
   }
   result.new_connection = s.refused_new;

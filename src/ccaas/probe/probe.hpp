@@ -55,7 +55,7 @@ struct ProbeReport {
   bool ok = false;
   bool cancelled = false;
   bool unchecked = false; // the probe could not run to its end for a reason of its own; error says why
-  std::string address; // host:port
+  std::string address;    // host:port
   std::optional<std::string> ccid_expected;
   std::optional<std::string> ccid_reported;
   std::optional<Stage> failed_stage;

@@ -33,7 +33,8 @@ constexpr const char* k_minimal_connection = R"({"address":"chaincode.invalid:70
 std::optional<std::string> package_id_of_file(const std::string& name)
 {
   constexpr std::string_view k_suffix = ".tar.gz";
-  if (name.size() <= k_suffix.size() + 65 || name.compare(name.size() - k_suffix.size(), k_suffix.size(), k_suffix) != 0) {
+  if (name.size() <= k_suffix.size() + 65
+      || name.compare(name.size() - k_suffix.size(), k_suffix.size(), k_suffix) != 0) {
     return std::nullopt;
   }
   const std::string stem = name.substr(0, name.size() - k_suffix.size());
@@ -147,9 +148,10 @@ bool find_claims(const DoctorInput& input,
     findings.add(Severity::warning,
                  k_builders,
                  "detect",
-                 std::string("could not run the bin/detect of ") + join(names) + ", listed before ccaas-builder: "
-                   + e.what() + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
-                   "not known",
+                 std::string("could not run the bin/detect of ") + join(names)
+                   + ", listed before ccaas-builder: " + e.what()
+                   + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
+                     "not known",
                  "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
                  "readOnlyRootFilesystem)");
     return false;
@@ -238,7 +240,8 @@ void report_claims(const std::vector<InstalledPackage>& packages,
                    "detect",
                    "claimed by " + package.claimed_by
                      + " (its bin/detect exits 0 for it), listed before ccaas-builder: when the peer builds it "
-                       "again, " + package.claimed_by + " does",
+                       "again, "
+                     + package.claimed_by + " does",
                    "list ccaas-builder before " + package.claimed_by);
     } else {
       findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by);

@@ -388,7 +388,7 @@ private:
   std::size_t m_entries = 0;
   std::uint64_t m_total = 0;
   std::vector<char> m_buffer = std::vector<char>(64 * 1024); // one for every member
-  std::map<std::string, std::string>* m_capture;               // members read into memory, not written
+  std::map<std::string, std::string>* m_capture;             // members read into memory, not written
 };
 
 } // namespace

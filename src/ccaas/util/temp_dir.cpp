@@ -17,7 +17,7 @@ TempDir::TempDir(const char* prefix)
   std::string pattern = base + "/" + prefix + "XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw OwnTrouble(base + ": cannot create a temporary directory: " + std::strerror(errno)
-                  + " (set TMPDIR to a writable directory)");
+                     + " (set TMPDIR to a writable directory)");
   }
   m_path = pattern;
 }
