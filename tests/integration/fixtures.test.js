@@ -3,6 +3,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { Peer, makePackageFromFixture } = require('./harness/peer');
 const { Pki } = require('./harness/certs');
@@ -45,4 +46,35 @@ test('fixture docs-example fails with one line per problem', () => {
   assert.match(result.build.lines[3], /root_cert: block 1 is not well-formed PEM \(damaged base64 or a missing END line\)$/);
   assert.match(result.build.lines[5], /client_key: does not parse as a PEM private key$/);
   assert.doesNotMatch(result.build.stderr, /BEGIN|PRIVATE KEY/);
+});
+
+// fabric-samples' sampleBuilder layout (asset-transfer-basic/chaincode-external): type external,
+// connection.json at the root of code.tar.gz, indexes under metadata/ (its build copies
+// metadata/ into BLD, its release copies BLD/metadata/* into RELEASE, so statedb/ lands where
+// the peer reads it). Claimed only where CCAAS_BUILDER_TYPES names it; the default is unchanged.
+test('fixture sample-external: installs with CCAAS_BUILDER_TYPES=ccaas,external, refused silently without', () => {
+  const pkg = makePackageFromFixture(path.join(fixtures, 'sample-external'));
+  const peer = new Peer({ env: { CCAAS_BUILDER_TYPES: 'ccaas,external' } });
+  const result = peer.install(pkg);
+  assert.equal(result.ok, true, result.steps.map((s) => s.stderr).join(''));
+  assert.deepEqual(result.steps.map((s) => [s.step, s.code]), [['detect', 0], ['build', 0], ['release', 0]]);
+  assert.equal(peer.chaincodeServerInfo(pkg.id).address, 'asset-transfer-basic.org1.example.com:9999');
+  assert.match(result.build.lines[0], /^build: connection asset-transfer-basic\.org1\.example\.com:9999, dial_timeout 10s, plaintext; wrote \S+\/bld\/connection\.json and 1 metadata file\(s\)$/);
+  assert.ok(result.release.lines.some((l) => /^release: copied 1 file\(s\) of metadata\/statedb to \S+\/release\/statedb$/.test(l)), result.release.stderr);
+  const index = path.join(result.durable, 'release', 'statedb', 'couchdb', 'indexes', 'indexOwner.json');
+  assert.equal(fs.readFileSync(index, 'utf8'), fs.readFileSync(path.join(fixtures, 'sample-external/code/metadata/statedb/couchdb/indexes/indexOwner.json'), 'utf8'));
+
+  // Without the variable: detect exits 1 and says nothing, as for any package not ours.
+  const plain = new Peer().install(pkg);
+  assert.equal(plain.detect.code, 1);
+  assert.equal(plain.detect.stderr, '');
+  assert.equal(plain.detected, false);
+  // Only external: a ccaas package is not ours then.
+  const onlyExternal = new Peer({ env: { CCAAS_BUILDER_TYPES: 'external' } }).install(makePackageFromFixture(path.join(fixtures, 'asset-transfer')));
+  assert.equal(onlyExternal.detect.code, 1);
+  assert.equal(onlyExternal.detect.stderr, '');
+  // A value that names no type: one line naming the variable, and nothing claimed.
+  const bad = new Peer({ env: { CCAAS_BUILDER_TYPES: 'ccaas,golang' } }).install(pkg);
+  assert.equal(bad.detect.code, 1);
+  assert.equal(bad.detect.stderr, 'detect: error: CCAAS_BUILDER_TYPES: "ccaas,golang": "golang" is not a type this builder claims (ccaas, external; comma-separated)\n');
 });

@@ -79,7 +79,7 @@ test('the repository root holds only what the README\'s tree explains', () => {
 });
 
 test('the code reads exactly the documented variables', () => {
-  assert.deepEqual(variablesReadByCode(), ['CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE', 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG']);
+  assert.deepEqual(variablesReadByCode(), ['CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE', 'CCAAS_BUILDER_TYPES', 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG']);
   const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
   for (const name of variablesReadByCode()) assert.match(readme, new RegExp(`\\| \`${name}\` \\|`), `${name} in the README's table`);
 });

@@ -51,13 +51,34 @@ TEST_CASE("detect claims ccaas in any case, and says nothing about other types")
 {
   Fixture f;
   f.dir.write("meta/metadata.json", R"({"type":"CCaaS","label":"cc_1"})");
-  CHECK(steps::detect({f.dir.path(), f.dir.path() / "meta"}) == Outcome::ok);
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "meta", {}}) == Outcome::ok);
   f.dir.write("other/metadata.json", R"({"type":"golang","label":"cc_1"})");
-  CHECK(steps::detect({f.dir.path(), f.dir.path() / "other"}) == Outcome::not_ours);
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "other", {}}) == Outcome::not_ours);
   CHECK(failure_of([&] {
-          steps::detect({f.dir.path(), f.dir.path() / "none"});
+          steps::detect({f.dir.path(), f.dir.path() / "none", {}});
         })
         == (f.dir.path() / "none" / "metadata.json").string() + " not found");
+}
+
+TEST_CASE("CCAAS_BUILDER_TYPES: external packages claimed only when named; ccaas stays claimed by default")
+{
+  Fixture f;
+  f.dir.write("ext/metadata.json", R"({"type":"external","label":"cc_1"})");
+  f.dir.write("cc/metadata.json", R"({"type":"ccaas","label":"cc_1"})");
+  const auto types = [](const char* value) {
+    return config::load_settings({&config::k_types}, [value](const char*) { return std::optional<std::string>(value); })
+      .types;
+  };
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "ext", {}}) == Outcome::not_ours);
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "ext", types("ccaas,external")}) == Outcome::ok);
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "cc", types(" External ")}) == Outcome::not_ours);
+  CHECK(steps::detect({f.dir.path(), f.dir.path() / "cc", types("CCAAS, external")}) == Outcome::ok);
+  CHECK(failure_of([&] { types("ccaas,golang"); })
+        == "CCAAS_BUILDER_TYPES: \"ccaas,golang\": \"golang\" is not a type this builder claims (ccaas, external; "
+           "comma-separated)");
+  CHECK(
+    failure_of([&] { types("ccaas,"); })
+    == "CCAAS_BUILDER_TYPES: \"ccaas,\": \"\" is not a type this builder claims (ccaas, external; comma-separated)");
 }
 
 TEST_CASE("build renders, validates and writes; release publishes; both report through the reporter only")
@@ -73,10 +94,10 @@ TEST_CASE("build renders, validates and writes; release publishes; both report t
                ? std::optional<std::string>(R"({"peer":"p0"})")
                : std::optional<std::string>("7s");
     });
-  CHECK(
-    steps::build({f.dir.path() / "src", f.dir.path() / "meta", bld, settings.template_data, settings.dial_timeout_text},
-                 f.context)
-    == Outcome::ok);
+  CHECK(steps::build(
+          {f.dir.path() / "src", f.dir.path() / "meta", bld, settings.template_data, settings.dial_timeout_text, {}},
+          f.context)
+        == Outcome::ok);
   CHECK(test_support::read(bld / "connection.json")
         == "{\n  \"address\": \"p0-cc:9999\",\n  \"dial_timeout\": \"7s\"\n}\n");
   REQUIRE(f.reporter.lines.size() == 1);
@@ -100,7 +121,7 @@ TEST_CASE("build reports every problem of connection.json, then fails with nothi
   f.dir.write("meta/metadata.json", R"({"type":"ccaas","label":"cc_1"})");
   const auto bld = f.make("bld");
   CHECK(failure_of([&] {
-          steps::build({f.dir.path() / "src", f.dir.path() / "meta", bld, {}, std::nullopt}, f.context);
+          steps::build({f.dir.path() / "src", f.dir.path() / "meta", bld, {}, std::nullopt, {}}, f.context);
         })
         == "(reported)");
   CHECK(f.reporter.lines.size() >= 2);

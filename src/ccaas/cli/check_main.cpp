@@ -111,9 +111,11 @@ int run_check(int argc, char** argv)
   }
   return guarded(reporter, [&] {
     // A bad variable is a failure of the environment, not of the command line: exit 1.
-    const config::Settings settings = config::load_settings({&config::k_builder_config, &config::k_dial_timeout});
+    const config::Settings settings =
+      config::load_settings({&config::k_builder_config, &config::k_dial_timeout, &config::k_types});
     steps::CheckInput& input = parsed.input;
     input.template_data = settings.template_data;
+    input.types = settings.types;
     input.default_dial_timeout_text = settings.dial_timeout_text;
     input.default_dial_timeout = settings.dial_timeout;
     steps::Context context = make_context(reporter, true);

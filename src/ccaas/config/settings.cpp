@@ -3,6 +3,7 @@
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace ccaas::config {
@@ -44,6 +45,31 @@ std::int64_t parse_dial_timeout(const std::string& value)
   return *parsed.nanos;
 }
 
+PackageTypes parse_types(const std::string& value)
+{
+  PackageTypes types{false, false};
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const std::size_t comma = std::min(value.find(',', start), value.size());
+    std::string name = value.substr(start, comma - start);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    for (char& c : name) {
+      c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (name == "ccaas") {
+      types.ccaas = true;
+    } else if (name == "external") {
+      types.external = true;
+    } else {
+      throw Failure(std::string(k_types.name) + ": \"" + value + "\": \"" + name
+                    + "\" is not a type this builder claims (ccaas, external; comma-separated)");
+    }
+    start = comma + 1;
+  }
+  return types;
+}
+
 } // namespace
 
 std::optional<std::string> environment(const char* name)
@@ -67,6 +93,8 @@ Settings load_settings(const std::vector<const EnvVar*>& variables, const Lookup
       settings.dial_timeout_text = value;
     } else if (var == &k_probe && value) {
       settings.probe = parse_probe(*value);
+    } else if (var == &k_types && value) {
+      settings.types = parse_types(*value);
     }
   }
   return settings;

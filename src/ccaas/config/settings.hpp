@@ -35,13 +35,26 @@ inline constexpr EnvVar k_probe{
   "warn",
   "what release does with the reachability probe: off, warn (report, install anyway) or require (fail the install)"};
 
+inline constexpr EnvVar k_types{
+  "CCAAS_BUILDER_TYPES",
+  "ccaas",
+  "the package types this builder claims, comma-separated: ccaas (Fabric's ccaas_builder packages), external "
+  "(fabric-samples' sampleBuilder packages: indexes under metadata/)"};
+
 enum class ProbePolicy { off, warn, require };
+
+// The metadata.json types this builder claims, in any case.
+struct PackageTypes {
+  bool ccaas = true;
+  bool external = false;
+};
 
 struct Settings {
   TemplateData template_data;                   // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
   std::optional<std::string> dial_timeout_text; // CCAAS_BUILDER_DIAL_TIMEOUT as written
   std::optional<std::int64_t> dial_timeout;     // the same, nanoseconds
   ProbePolicy probe = ProbePolicy::warn;        // CCAAS_BUILDER_PROBE
+  PackageTypes types;                           // CCAAS_BUILDER_TYPES
 };
 
 // A variable's value; empty optional when it is unset or set to "".

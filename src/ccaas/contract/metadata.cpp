@@ -34,12 +34,13 @@ Metadata read_metadata(const std::filesystem::path& metadata_dir)
   return parse_metadata(file::read_regular_file(path), path.string());
 }
 
-bool is_ccaas_type(const std::string& type)
+namespace {
+
+bool equals_lowercase(const std::string& type, std::string_view expected)
 {
-  if (type.size() != 5) {
+  if (type.size() != expected.size()) {
     return false;
   }
-  const char* expected = "ccaas";
   for (std::size_t i = 0; i < type.size(); ++i) {
     const char c = type[i];
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -48,6 +49,28 @@ bool is_ccaas_type(const std::string& type)
     }
   }
   return true;
+}
+
+} // namespace
+
+bool is_ccaas_type(const std::string& type)
+{
+  return equals_lowercase(type, "ccaas");
+}
+
+bool is_external_type(const std::string& type)
+{
+  return equals_lowercase(type, "external");
+}
+
+bool claims_type(const config::PackageTypes& types, const std::string& type)
+{
+  return (types.ccaas && is_ccaas_type(type)) || (types.external && is_external_type(type));
+}
+
+bool is_server_type(const std::string& type)
+{
+  return is_ccaas_type(type) || is_external_type(type);
 }
 
 } // namespace ccaas::contract

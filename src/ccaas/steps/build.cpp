@@ -14,21 +14,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* k_meta_inf = "META-INF";
-
-// SRC/META-INF holds the CouchDB index definitions the peer creates for the chaincode. It is
-// copied only when it is a real directory of regular files: a symlink could reach outside SRC.
-std::size_t copy_meta_inf(const fs::path& source_dir, const fs::path& output_dir)
+// SRC/META-INF holds the CouchDB index definitions the peer creates for the chaincode (an
+// external package keeps them in SRC/metadata). It is copied only when it is a real directory
+// of regular files: a symlink could reach outside SRC.
+std::size_t copy_index_dir(const fs::path& source_dir, const char* name, const fs::path& output_dir)
 {
-  const fs::path source = source_dir / k_meta_inf;
+  const fs::path source = source_dir / name;
   struct stat st = {};
   if (::lstat(source.c_str(), &st) != 0) {
     return 0;
   }
   if (S_ISLNK(st.st_mode)) {
-    throw Failure(source.string() + ": is a symlink: META-INF must be a directory inside the package");
+    throw Failure(source.string() + ": is a symlink: " + name + " must be a directory inside the package");
   }
-  const fs::path target = output_dir / k_meta_inf;
+  const fs::path target = output_dir / name;
   file::remove_tree(target);
   return file::copy_tree_atomic(source, target);
 }
@@ -40,16 +39,17 @@ Outcome build(const BuildInput& input, Context& context)
   const fs::path metadata_path = input.metadata_dir / contract::k_metadata_file;
   const std::string metadata_text = file::read_regular_file(metadata_path);
   const contract::Metadata metadata = contract::parse_metadata(metadata_text, metadata_path.string());
-  if (!contract::is_ccaas_type(metadata.type)) {
+  if (!contract::claims_type(input.types, metadata.type)) {
     throw Failure(metadata_path.string() + ": type: \"" + metadata.type
-                  + "\" is not ccaas: this builder's detect does not claim such a package");
+                  + "\" is not a type this builder claims (CCAAS_BUILDER_TYPES): its detect does not claim such a "
+                    "package");
   }
 
   const fs::path source_path = input.source_dir / contract::k_connection_file;
   if (!file::exists_nofollow(source_path)) {
     // Fabric's own words ("connection.json not found"), which runbooks grep for, then ours.
-    throw Failure(source_path.string()
-                  + " not found: a ccaas package carries connection.json at the root of code.tar.gz");
+    throw Failure(source_path.string() + " not found: a " + metadata.type
+                  + " package carries connection.json at the root of code.tar.gz");
   }
   json::Json doc = json::parse_object(file::read_regular_file(source_path), source_path.string());
 
@@ -60,14 +60,16 @@ Outcome build(const BuildInput& input, Context& context)
   auto connection = contract::validate_connection(std::move(doc), source_path.string(), context.now, diags);
   report(diags, context.reporter);
 
-  const std::size_t indexes = copy_meta_inf(input.source_dir, input.output_dir);
+  const bool external = contract::is_external_type(metadata.type);
+  const char* index_dir = external ? contract::k_external_index_dir : contract::k_meta_inf_dir;
+  const std::size_t indexes = copy_index_dir(input.source_dir, index_dir, input.output_dir);
   file::write_atomic(input.output_dir / contract::k_metadata_file, metadata_text, 0644);
 
   LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
   const fs::path output_path = input.output_dir / contract::k_connection_file;
   publish_connection(output_path, rendered);
   context.reporter.info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
-                        + (indexes > 0 ? " and " + std::to_string(indexes) + " META-INF file(s)" : ""));
+                        + (indexes > 0 ? " and " + std::to_string(indexes) + " " + index_dir + " file(s)" : ""));
   return Outcome::ok;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ccaas/config/settings.hpp"
 #include "ccaas/config/template.hpp"
 #include "ccaas/steps/context.hpp"
 
@@ -15,10 +16,12 @@ struct BuildInput {
   std::filesystem::path output_dir;                // BUILD_OUTPUT_DIR
   config::TemplateData template_data;              // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, parsed
   std::optional<std::string> default_dial_timeout; // CCAAS_BUILDER_DIAL_TIMEOUT, a valid Go duration
+  config::PackageTypes types;                      // CCAAS_BUILDER_TYPES
 };
 
 // Validates and renders SRC/connection.json into BLD/connection.json, and copies metadata.json
-// and META-INF/ (CouchDB indexes) into BLD. Throws Failure or ReportedFailure; writes nothing
+// and META-INF/ (CouchDB indexes; metadata/ for an external package, as fabric-samples'
+// sampleBuilder lays them out) into BLD. Throws Failure or ReportedFailure; writes nothing
 // partial: each output appears whole or not at all.
 Outcome build(const BuildInput& input, Context& context);
 

@@ -68,7 +68,7 @@ fs::path install_into(const fs::path& source_dir,
   const fs::path rel = work / "release";
   file::make_dirs(bld, 0700);
   file::make_dirs(rel, 0700);
-  build({source_dir, metadata_dir, bld, input.template_data, input.default_dial_timeout_text}, quiet);
+  build({source_dir, metadata_dir, bld, input.template_data, input.default_dial_timeout_text, input.types}, quiet);
   release({bld, rel, config::ProbePolicy::off}, quiet);
   return rel / "chaincode" / "server" / contract::k_connection_file;
 }

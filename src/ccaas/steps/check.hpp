@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ccaas/config/settings.hpp"
 #include "ccaas/config/template.hpp"
 #include "ccaas/probe/probe.hpp"
 #include "ccaas/steps/context.hpp"
@@ -20,6 +21,7 @@ struct CheckInput {
   std::optional<std::string> ccid;                      // --ccid: overrides the expected chaincode ID
   std::optional<std::int64_t> dial_timeout;             // --dial-timeout, nanoseconds
   config::TemplateData template_data;                   // CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
+  config::PackageTypes types;                           // CCAAS_BUILDER_TYPES
   std::optional<std::string> default_dial_timeout_text; // CCAAS_BUILDER_DIAL_TIMEOUT, as build takes it
   std::optional<std::int64_t> default_dial_timeout;     // the same, nanoseconds
 };

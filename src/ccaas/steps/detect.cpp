@@ -6,7 +6,8 @@ namespace ccaas::steps {
 
 Outcome detect(const DetectInput& input)
 {
-  return contract::is_ccaas_type(contract::read_metadata(input.metadata_dir).type) ? Outcome::ok : Outcome::not_ours;
+  return contract::claims_type(input.types, contract::read_metadata(input.metadata_dir).type) ? Outcome::ok
+                                                                                              : Outcome::not_ours;
 }
 
 } // namespace ccaas::steps

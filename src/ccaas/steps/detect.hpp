@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ccaas/config/settings.hpp"
 #include "ccaas/steps/context.hpp"
 
 #include <filesystem>
@@ -9,6 +10,7 @@ namespace ccaas::steps {
 struct DetectInput {
   std::filesystem::path source_dir;
   std::filesystem::path metadata_dir;
+  config::PackageTypes types; // CCAAS_BUILDER_TYPES
 };
 
 // ok for a ccaas package, not_ours for any other type, silently ("not ours" must not spam the

@@ -133,7 +133,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                        + "' run failed to start\"",
                      rebuild);
         source.clear();
-      } else if (!build.type || contract::is_ccaas_type(*build.type)) {
+      } else if (!build.type || contract::is_server_type(*build.type)) {
         findings.add(Severity::error,
                      group,
                      "release/chaincode/server/connection.json",

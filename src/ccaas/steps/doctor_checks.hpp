@@ -21,6 +21,7 @@ inline constexpr const char* k_builders = "builders";
 // The variables this builder reads: each must be listed under its propagateEnvironment.
 inline const std::vector<const config::EnvVar*> k_our_variables{&config::k_builder_config,
                                                                 &config::k_dial_timeout,
+                                                                &config::k_types,
                                                                 &config::k_probe};
 
 class Findings

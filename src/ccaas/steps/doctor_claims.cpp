@@ -79,6 +79,21 @@ Layout lay_out_minimal(const fs::path& work)
   return layout;
 }
 
+// What this builder's detect claims on this peer: CCAAS_BUILDER_TYPES as the peer passes it.
+config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const contract::EnvLookup& env)
+{
+  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  if (our == builders.end()
+      || std::find(our->propagate.begin(), our->propagate.end(), config::k_types.name) == our->propagate.end()) {
+    return {};
+  }
+  try {
+    return config::load_settings({&config::k_types}, env).types;
+  } catch (const Failure&) {
+    return {}; // check_builders reports the value
+  }
+}
+
 } // namespace
 
 std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings)
@@ -125,10 +140,11 @@ bool find_claims(const DoctorInput& input,
       asked.push_back(&*it);
     }
   }
-  // Ours claims a package of type ccaas, as its detect does; the builders after it are never
-  // asked for one.
+  // Ours claims the types its detect claims (CCAAS_BUILDER_TYPES, when the peer passes it); the
+  // builders after it are never asked for one.
+  const config::PackageTypes types = our_types(builders, input.env);
   const auto ours_claims = [&](const InstalledPackage& package) {
-    return our != builders.end() && our->usable && package.type && contract::is_ccaas_type(*package.type);
+    return our != builders.end() && our->usable && package.type && contract::claims_type(types, *package.type);
   };
   if (asked.empty()) {
     for (InstalledPackage& package : packages) {
@@ -220,7 +236,7 @@ void report_claims(const std::vector<InstalledPackage>& packages,
   const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
-    const bool ccaas = !package.type || contract::is_ccaas_type(*package.type);
+    const bool ccaas = !package.type || contract::is_server_type(*package.type);
     if (package.claimed_by.empty()) {
       if (ccaas && known && package.type) {
         findings.add(Severity::error,

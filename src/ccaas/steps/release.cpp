@@ -52,13 +52,16 @@ Outcome release(const ReleaseInput& input, Context& context)
                              context.now,
                              reporter);
 
-  const fs::path statedb = input.build_dir / "META-INF" / "statedb";
+  const fs::path meta_inf = input.build_dir / contract::k_meta_inf_dir / "statedb";
+  const fs::path statedb =
+    file::exists_nofollow(meta_inf) ? meta_inf : input.build_dir / contract::k_external_index_dir / "statedb";
   struct stat st = {};
   if (::lstat(statedb.c_str(), &st) == 0) {
     const fs::path target = input.release_dir / "statedb";
     file::remove_tree(target);
     const std::size_t files = file::copy_tree_atomic(statedb, target);
-    reporter.info("copied " + std::to_string(files) + " file(s) of META-INF/statedb to " + target.string());
+    reporter.info("copied " + std::to_string(files) + " file(s) of "
+                  + statedb.lexically_relative(input.build_dir).string() + " to " + target.string());
   }
 
   const auto id = package_id_of(input.build_dir, reporter);

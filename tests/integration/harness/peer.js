@@ -20,7 +20,7 @@ const { parseConnectionLikePeer } = require('./go');
 
 const BIN_DIR = process.env.CCAAS_BUILDER_BIN_DIR
   || path.resolve(__dirname, '../../../builder/bin');
-const DEFAULT_PROPAGATE = ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG', 'CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE'];
+const DEFAULT_PROPAGATE = ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG', 'CCAAS_BUILDER_DIAL_TIMEOUT', 'CCAAS_BUILDER_PROBE', 'CCAAS_BUILDER_TYPES'];
 const ALWAYS_PROPAGATED = ['LD_LIBRARY_PATH', 'LIBPATH', 'PATH', 'TMPDIR'];
 // Test-only: sanitizer settings reach the builder so that an ASan/UBSan finding fails the test.
 const SANITIZER_ENV = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'];
