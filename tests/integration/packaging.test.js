@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const YAML = require('yaml');
 const { BIN_DIR, makePackage, stageScratch, tempDir, sh } = require('./harness/peer');
 const { parseBuilders } = require('./harness/registration');
@@ -206,6 +207,35 @@ test('the release tarball: the same bytes twice, the files it promises, and it r
   assert.deepEqual(listing.map((l) => l.split(/\s+/).pop()), ['bin/', 'bin/build', 'bin/detect', 'bin/release', 'bin/run', 'LICENSE', 'README.md', 'SHA256SUMS']);
   for (const l of listing) assert.match(l, /^[-d]rw[-x]r-[-x]r-[-x] 0\/0 /, l);
   assert.match(fs.readFileSync(path.join(top, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
+
+  // The SBOM beside it: the same bytes twice, valid CycloneDX 1.5 (the library's own strict
+  // validator), and exactly what the binaries say of themselves with --version --verbose.
+  const sbomOf = (tarball) => tarball.replace(/\.tar\.gz$/, '.cdx.json');
+  assert.deepEqual(fs.readFileSync(sbomOf(first)), fs.readFileSync(sbomOf(second)), 'the SBOM is byte-identical too');
+  const sbomText = fs.readFileSync(sbomOf(first), 'utf8');
+  const sbom = JSON.parse(sbomText);
+  const validate = `const CDX = require('@cyclonedx/cyclonedx-library'); new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot5).validate(require('node:fs').readFileSync(0, 'utf8')).then((e) => { console.log(JSON.stringify(e)); })`;
+  assert.equal(sh(process.execPath, ['-e', validate], { cwd: path.join(top, 'packaging/sbom'), input: sbomText }).trim(), 'null', 'valid CycloneDX 1.5');
+  assert.equal(sbom.bomFormat, 'CycloneDX');
+  assert.equal(sbom.metadata.component.name, 'ccaas-builder');
+  assert.equal(sbom.metadata.component.hashes[0].content, crypto.createHash('sha256').update(fs.readFileSync(first)).digest('hex'));
+  const sums = Object.fromEntries(sh('tar', ['-xzOf', first, 'SHA256SUMS']).trim().split('\n').map((l) => l.split(/\s+/).reverse()));
+  const libraries = new Map(sbom.components.filter((c) => c.type === 'library').map((c) => [c.name, c]));
+  for (const step of ['detect', 'build', 'release', 'run']) {
+    const file = sbom.components.find((c) => c.name === `bin/${step}`);
+    assert.equal(file.hashes[0].content, sums[`bin/${step}`], `bin/${step}'s hash`);
+    const verbose = sh(path.join(BIN_DIR, step), ['--version', '--verbose']);
+    const linked = verbose.split('\n').filter((l) => l.startsWith('linked: ')).map((l) => /^linked: (\S+) (\S+) \(/.exec(l).slice(1));
+    assert.ok(linked.some(([name]) => name === 'nlohmann/json'), verbose);
+    for (const [name, version] of linked) {
+      assert.equal(libraries.get(name)?.version, version, `${name} in the SBOM as ${step} reports it`);
+      assert.ok(libraries.get(name).properties.find((p) => p.name === 'ccaas-builder:linked-into').value.split(' ').includes(step));
+    }
+    const dependsOn = sbom.dependencies.find((d) => d.ref === `file:bin/${step}`)?.dependsOn ?? [];
+    assert.deepEqual([...dependsOn].sort(), linked.map(([name]) => `lib:${name}`).sort(), `bin/${step} depends on what it links`);
+  }
+  assert.deepEqual([...libraries.keys()].sort(), ['OpenSSL', 'c-ares', 'libcurl', 'nghttp2', 'nlohmann/json', 'yaml-cpp', 'zlib']);
+  for (const [name, c] of libraries) assert.match(c.purl ?? '', /^pkg:deb\/debian\/[a-z0-9.+-]+@\S+\?arch=(amd64|arm64|all|source)$/, `${name}'s purl`);
 
   // Unpack into an empty root and install the demo package there, as a peer would.
   const root = tempDir('ccaas-root-');

@@ -87,3 +87,26 @@ test('detect, build, release and run work in an empty root with only /tmp', { sk
   assert.ok(fs.existsSync(path.join(durable, 'release/chaincode/server/connection.json')));
   assert.equal(packageIdOf(pkg.file, pkg.label), pkg.id);
 });
+
+test('--version --verbose lists the libraries linked into each binary, as they report themselves', () => {
+  const linked = (step) => {
+    const r = spawnSync(path.join(BIN_DIR, step), ['--version', '--verbose'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0], new RegExp(`^ccaas-builder ${step} \\d+\\.\\d+\\.\\d+ \\(commit `));
+    const built = Object.fromEntries([...lines[1].matchAll(/(libcurl|OpenSSL|nghttp2|c-ares) ([\d.]+)/g)].map((m) => [m[1], m[2]]));
+    const libs = lines.slice(2).map((l) => /^linked: (\S+) (\S+) \(([^()]+)\)$/.exec(l));
+    assert.ok(libs.every(Boolean), r.stdout);
+    // A static binary runs the library it was built with: the run-time report equals the headers'.
+    for (const [, name, version] of libs) if (built[name]) assert.equal(version, built[name], `${step}: ${name}`);
+    return libs.map(([, name, , source]) => `${name} (${source})`);
+  };
+  assert.deepEqual(linked('detect'), ['nlohmann/json (built with; header-only)']);
+  assert.deepEqual(linked('build'), ['OpenSSL (OpenSSL_version)', 'nlohmann/json (built with; header-only)']);
+  const probe = ['libcurl (curl_version_info)', 'nghttp2 (curl_version_info)', 'zlib (curl_version_info)', 'c-ares (ares_version)', 'OpenSSL (OpenSSL_version)'];
+  assert.deepEqual(linked('release'), [...probe, 'nlohmann/json (built with; header-only)']);
+  assert.deepEqual(linked('run'), [...probe, 'yaml-cpp (built with; yaml-cpp reports no version)', 'nlohmann/json (built with; header-only)']);
+  const usage = spawnSync(path.join(BIN_DIR, 'detect'), ['--version', '--verbose', 'x'], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+});

@@ -101,8 +101,8 @@ int run_step(const StepSpec& spec, int argc, char** argv)
     write_fully(STDOUT_FILENO, help_text(spec));
     return k_exit_ok;
   }
-  if (args.size() == 1 && args[0] == "--version") {
-    write_fully(STDOUT_FILENO, version_text(spec.name));
+  if (!args.empty() && args[0] == "--version" && (args.size() == 1 || (args.size() == 2 && args[1] == "--verbose"))) {
+    write_fully(STDOUT_FILENO, version_text(spec.name, args.size() == 2));
     return k_exit_ok;
   }
   if (args.size() != spec.arg_names.size()) {

@@ -9,4 +9,8 @@ namespace ccaas::cli {
 // the set it ships with.
 std::string version_text(const char* step);
 
+// With verbose, one more line per library linked into this very binary: "linked: OpenSSL 3.0.17
+// (OpenSSL_version)", each version read from the library itself at run time.
+std::string version_text(const char* step, bool verbose);
+
 } // namespace ccaas::cli

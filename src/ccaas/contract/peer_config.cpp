@@ -3,6 +3,7 @@
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
+#include "ccaas/util/linked.hpp"
 #include "ccaas/util/text.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -180,6 +181,11 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
 std::filesystem::path builds_dir(const PeerConfig& config)
 {
   return config.file_system_path / "externalbuilder" / "builds";
+}
+
+LinkedLibrary yaml_cpp_library()
+{
+  return {"yaml-cpp", CCAAS_YAML_CPP_VERSION, "built with; yaml-cpp reports no version"};
 }
 
 } // namespace ccaas::contract

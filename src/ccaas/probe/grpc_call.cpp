@@ -3,6 +3,7 @@
 #include "ccaas/probe/register_message.hpp"
 #include "ccaas/tls/pem.hpp"
 #include "ccaas/util/c_ptr.hpp"
+#include "ccaas/util/linked.hpp"
 #include "ccaas/util/text.hpp"
 
 #include <curl/curl.h>
@@ -480,6 +481,24 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
   result.tls = s.tls;
   s.result = nullptr;
   return result;
+}
+
+std::vector<LinkedLibrary> curl_libraries()
+{
+  std::vector<LinkedLibrary> out;
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (info == nullptr) {
+    return out;
+  }
+  const auto add = [&out](const char* name, const char* version) {
+    if (version != nullptr) {
+      out.push_back({name, version, "curl_version_info"});
+    }
+  };
+  add("libcurl", info->version);
+  add("nghttp2", info->nghttp2_version);
+  add("zlib", info->libz_version);
+  return out;
 }
 
 } // namespace ccaas::probe

@@ -1,6 +1,7 @@
 #include "ccaas/probe/resolve.hpp"
 
 #include "ccaas/util/c_ptr.hpp"
+#include "ccaas/util/linked.hpp"
 
 #include <ares.h>
 #include <arpa/inet.h>
@@ -189,6 +190,11 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
     result.error = "no address records";
   }
   return result;
+}
+
+LinkedLibrary cares_library()
+{
+  return {"c-ares", ares_version(nullptr), "ares_version"};
 }
 
 } // namespace ccaas::probe

@@ -1,9 +1,11 @@
 #include "ccaas/tls/pem.hpp"
 
 #include "ccaas/util/c_ptr.hpp"
+#include "ccaas/util/linked.hpp"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -233,6 +235,11 @@ std::string not_pem_hint(std::string_view text)
     return "it is base64-encoded PEM; put the decoded PEM text here (base64 -d)";
   }
   return {};
+}
+
+LinkedLibrary openssl_library()
+{
+  return {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING), "OpenSSL_version"}; // "3.0.17"
 }
 
 } // namespace ccaas::tls

@@ -1,5 +1,7 @@
 #include "ccaas/util/json_read.hpp"
 
+#include "ccaas/util/linked.hpp"
+
 #include "ccaas/util/error.hpp"
 
 #include <set>
@@ -121,6 +123,14 @@ std::string type_name(const Json& value)
     default:
       return "an unsupported value";
   }
+}
+
+LinkedLibrary nlohmann_json_library()
+{
+  return {"nlohmann/json",
+          std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "."
+            + std::to_string(NLOHMANN_JSON_VERSION_PATCH),
+          "built with; header-only"};
 }
 
 } // namespace ccaas::json

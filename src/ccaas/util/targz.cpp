@@ -3,6 +3,7 @@
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/file.hpp"
+#include "ccaas/util/linked.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -421,6 +422,11 @@ void extract_tar_gz(const fs::path& archive,
     }
     throw;
   }
+}
+
+LinkedLibrary zlib_library()
+{
+  return {"zlib", zlibVersion(), "zlibVersion"};
 }
 
 } // namespace ccaas::file

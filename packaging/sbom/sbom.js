@@ -1,0 +1,133 @@
+'use strict';
+// The release tarball's software bill of materials, CycloneDX 1.5 JSON, made with the CycloneDX
+// project's own library (@cyclonedx/cyclonedx-library) and checked against the schema by its
+// strict validator before it is written. What it lists comes from the binaries themselves: each
+// one's `--version --verbose` names the libraries linked into it, with the versions they report
+// at run time; the Debian package each came from is added as its purl. Reproducible: the time
+// is the commit's, the serial number is derived from the tarball's SHA-256, lists are sorted.
+//
+//   node packaging/sbom/sbom.js --bin-dir DIR --tarball FILE --epoch SECONDS --out FILE
+
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const CDX = require('@cyclonedx/cyclonedx-library');
+
+const STEPS = ['detect', 'build', 'release', 'run'];
+// The Debian package that ships each library's static archive (or headers), for its purl.
+const DEBIAN = {
+  OpenSSL: 'libssl-dev', nghttp2: 'libnghttp2-dev', 'c-ares': 'libc-ares-dev', zlib: 'zlib1g-dev',
+  'yaml-cpp': 'libyaml-cpp-dev', 'nlohmann/json': 'nlohmann-json3-dev',
+};
+
+function args() {
+  const out = {};
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const key of ['bin-dir', 'tarball', 'epoch', 'out']) {
+    if (!out[key]) throw new Error(`--${key} is missing`);
+  }
+  return out;
+}
+
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+// "linked: OpenSSL 3.0.19 (OpenSSL_version)" -> { name, version, source }
+function linkedLibraries(binary) {
+  const text = execFileSync(binary, ['--version', '--verbose'], { encoding: 'utf8' });
+  return text.split('\n').filter((l) => l.startsWith('linked: ')).map((l) => {
+    const m = /^linked: (\S+) (.+) \(([^()]+)\)$/.exec(l);
+    if (!m) throw new Error(`${binary}: cannot read "${l}"`);
+    return { name: m[1], version: m[2], source: m[3] };
+  });
+}
+
+// pkg:deb/debian/<source package>@<source version>?arch=..., from dpkg; null where dpkg does not know it.
+function debianPurl(pkg, arch) {
+  try {
+    const [source, version, architecture] = execFileSync('dpkg-query', ['-W', '-f=${source:Package} ${source:Version} ${Architecture}', pkg], { encoding: 'utf8' }).trim().split(' ');
+    return `pkg:deb/debian/${source}@${encodeURIComponent(version)}?arch=${architecture === 'all' ? 'all' : arch}`;
+  } catch {
+    return null;
+  }
+}
+
+// curl is built from Debian's curl source by bin/setup, which records the source's version.
+function curlPurl(arch) {
+  const recorded = path.join(process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps', 'curl', 'debian-source-version');
+  if (!fs.existsSync(recorded)) return null;
+  return `pkg:deb/debian/curl@${encodeURIComponent(fs.readFileSync(recorded, 'utf8').trim())}?arch=source`;
+}
+
+// A name-based UUID (version 5 layout) from the tarball's hash: the same tarball, the same serial.
+function serialOf(tarballSha) {
+  const b = Buffer.from(crypto.createHash('sha1').update(`ccaas-builder:${tarballSha}`).digest().subarray(0, 16));
+  b[6] = (b[6] & 0x0f) | 0x50;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function main() {
+  const a = args();
+  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  const version = /^ccaas-builder detect (\S+) /.exec(execFileSync(path.join(a['bin-dir'], 'detect'), ['--version'], { encoding: 'utf8' }))[1];
+  const SHA256 = CDX.Enums.HashAlgorithm['SHA-256'];
+
+  const bom = new CDX.Models.Bom();
+  bom.serialNumber = serialOf(sha256(a.tarball));
+  bom.metadata.timestamp = new Date(Number(a.epoch) * 1000);
+  const product = new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'ccaas-builder', {
+    version, bomRef: 'ccaas-builder', description: 'Hyperledger Fabric external builder for chaincode-as-a-service',
+    licenses: new CDX.Models.LicenseRepository([new CDX.Models.SpdxLicense('Apache-2.0')]),
+  });
+  product.hashes.set(SHA256, sha256(a.tarball));
+  bom.metadata.component = product;
+
+  const libraries = new Map(); // name -> { version, source, steps }
+  const files = [];
+  for (const step of STEPS) {
+    const binary = path.join(a['bin-dir'], step);
+    const file = new CDX.Models.Component(CDX.Enums.ComponentType.File, `bin/${step}`, { version, bomRef: `file:bin/${step}` });
+    file.hashes.set(SHA256, sha256(binary));
+    files.push([file, step]);
+    for (const lib of linkedLibraries(binary)) {
+      const seen = libraries.get(lib.name);
+      if (seen && seen.version !== lib.version) throw new Error(`${lib.name}: ${seen.version} in one binary, ${lib.version} in ${step}`);
+      libraries.set(lib.name, { ...lib, steps: [...(seen?.steps ?? []), step] });
+    }
+  }
+  const libraryComponents = new Map();
+  for (const [name, lib] of libraries) {
+    const purl = name === 'libcurl' ? curlPurl(arch) : DEBIAN[name] ? debianPurl(DEBIAN[name], arch) : null;
+    const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, name, {
+      version: lib.version, bomRef: `lib:${name}`, ...(purl ? { purl } : {}),
+      scope: CDX.Enums.ComponentScope.Required,
+    });
+    component.properties.add(new CDX.Models.Property('ccaas-builder:linked-into', lib.steps.join(' ')));
+    component.properties.add(new CDX.Models.Property('ccaas-builder:version-from', lib.source));
+    libraryComponents.set(name, component);
+    bom.components.add(component);
+  }
+  for (const [file, step] of files) {
+    for (const [name, lib] of libraries) {
+      if (lib.steps.includes(step)) file.dependencies.add(libraryComponents.get(name).bomRef);
+    }
+    bom.components.add(file);
+    product.dependencies.add(file.bomRef);
+  }
+
+  const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot5));
+  const json = `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+  const invalid = await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot5).validate(json);
+  if (invalid !== null) throw new Error(`not valid CycloneDX 1.5: ${JSON.stringify(invalid)}`);
+  const tmp = `${a.out}.tmp`;
+  fs.writeFileSync(tmp, json, { mode: 0o644 });
+  fs.renameSync(tmp, a.out);
+}
+
+main().catch((e) => {
+  console.error(`sbom: error: ${e.message}`);
+  process.exit(1);
+});
