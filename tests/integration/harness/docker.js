@@ -1,7 +1,7 @@
 'use strict';
 // A Docker engine of the test's own, for the image test: Debian's dockerd with a private data
-// root, exec root, socket, pid file and configuration under the test's temporary directory, no
-// bridge and no iptables rules (it changes nothing in the machine's network), and a registry
+// root, exec root, socket, pid file and configuration under the test's temporary directory, a
+// bridge of its own and no iptables rules, and a registry
 // proxy that does not exist, so that any pull fails at once: what builds here builds with no
 // registry. Containers run with --network none; image builds use the host's network for
 // Debian's packages only (docker build --network host), as bin/setup does on a machine.
@@ -15,6 +15,11 @@ const path = require('node:path');
 const DOCKER = '/usr/bin/docker';
 const DOCKERD = '/usr/sbin/dockerd';
 const NO_REGISTRY = 'http://127.0.0.1:9'; // the discard port: nothing answers there
+// The engine's own bridge, with an address of the benchmarking range that nothing else uses
+// (containers run with --network none, builds with the host's network): dockerd started with
+// --bridge=none deletes a docker0 that an earlier dockerd left (libnetwork removes the default
+// bridge when bridging is off), so it is given this one instead, and docker0 is never touched.
+const BRIDGE_ADDRESS = '198.18.255.1/30';
 
 function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -52,6 +57,7 @@ class Engine {
       DOCKER_CONFIG: path.join(root, 'client'),
     };
     this.pid = null;
+    this.bridge = `ccaasbr${process.pid % 100000}`;
   }
 
   // Starts dockerd and waits until it answers and can run a container (busybox must be loaded
@@ -59,12 +65,16 @@ class Engine {
   start({ timeoutMs = 60000 } = {}) {
     for (const d of ['data', 'exec', 'client']) fs.mkdirSync(path.join(this.root, d), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(this.root, 'daemon.json'), '{}\n');
+    for (const args of [['link', 'add', this.bridge, 'type', 'bridge'], ['addr', 'add', BRIDGE_ADDRESS, 'dev', this.bridge]]) {
+      const r = spawnSync('ip', args, { encoding: 'utf8' });
+      if (r.status !== 0) return `cannot make the engine's bridge: ip ${args.join(' ')}: ${r.stderr.trim()}`;
+    }
     const out = fs.openSync(this.log, 'a');
     const child = spawn(DOCKERD, [
       '--config-file', path.join(this.root, 'daemon.json'),
       '--data-root', path.join(this.root, 'data'), '--exec-root', path.join(this.root, 'exec'),
       '--pidfile', this.pidfile, '-H', `unix://${this.socket}`,
-      '--bridge=none', '--iptables=false', '--ip6tables=false', '--ip-masq=false',
+      `--bridge=${this.bridge}`, '--iptables=false', '--ip6tables=false', '--ip-masq=false',
     ], {
       detached: true, stdio: ['ignore', out, out],
       env: { PATH: process.env.PATH, HTTP_PROXY: NO_REGISTRY, HTTPS_PROXY: NO_REGISTRY, NO_PROXY: '' },
@@ -172,9 +182,11 @@ class Engine {
       try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
     }
     for (const m of mountsUnder(this.root).reverse()) spawnSync('umount', ['-l', m]);
+    spawnSync('ip', ['link', 'del', this.bridge]);
     const left = {
       processes: processesMentioning(this.root).map((p) => p.cmdline),
       mounts: mountsUnder(this.root),
+      bridge: spawnSync('ip', ['link', 'show', this.bridge]).status === 0,
     };
     fs.rmSync(this.root, { recursive: true, force: true });
     return left;

@@ -107,7 +107,12 @@ const engine = work && new Engine(path.join(work, 'engine'));
 // Whether this kernel runs Docker is known only by trying: the engine starts here, before the
 // tests are declared, so that the suite can skip when it cannot.
 function startEngine() {
+  // A machine where Docker ran before keeps the docker0 bridge its dockerd left. Where there is
+  // none, the test lays one down the same way (a bridge named docker0, down), so that every run
+  // shows the engine leaves it alone; it removes only the one it made.
   state.hadBridge = spawnSync('ip', ['link', 'show', 'docker0']).status === 0;
+  if (!state.hadBridge) state.madeBridge = spawnSync('ip', ['link', 'add', 'docker0', 'type', 'bridge']).status === 0;
+  state.bridgeBefore = spawnSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' }).stdout.replace(/^\d+: /, '').split(' link/')[0];
   const failed = engine.start();
   if (failed) return `the kernel or machine cannot run Docker here: ${failed}`;
   importBusybox(engine, work);
@@ -117,9 +122,16 @@ function startEngine() {
 }
 
 const skipReason = cannot ?? startEngine();
+// The docker0 stand-in this run made, if any, goes when the run ends, whichever way it ends.
+function removeMadeBridge() {
+  if (state.madeBridge) spawnSync('ip', ['link', 'del', 'docker0']);
+  state.madeBridge = false;
+}
+
 if (skipReason && engine) {
   engine.stop();
   fs.rmSync(work, { recursive: true, force: true });
+  removeMadeBridge();
 }
 
 describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false }, () => {
@@ -133,6 +145,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   after(() => {
     if (engine && !state.stopped) engine.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
+    removeMadeBridge();
     const report = Object.entries(timings).map(([k, v]) => `${k} ${v}`).join('; ');
     if (report) process.stderr.write(`image test: ${report}\n`);
   });
@@ -372,9 +385,12 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   test('the engine stops by its PID and leaves nothing behind', () => {
     const left = engine.stop();
     state.stopped = true;
-    assert.deepEqual(left, { processes: [], mounts: [] });
+    assert.deepEqual(left, { processes: [], mounts: [], bridge: false }, 'the engine\'s own bridge is gone too');
     assert.equal(fs.existsSync(engine.root), false);
-    assert.equal(spawnSync('ip', ['link', 'show', 'docker0']).status === 0, state.hadBridge, 'no docker0 bridge made or removed');
+    const docker0 = spawnSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' });
+    assert.equal(docker0.status, 0, 'the docker0 bridge an earlier engine left is still there');
+    assert.equal(docker0.stdout.replace(/^\d+: /, '').split(' link/')[0], state.bridgeBefore, 'and as it was');
+    removeMadeBridge();
   });
 });
 
