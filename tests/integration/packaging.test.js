@@ -150,9 +150,27 @@ test('every YAML file under packaging/ parses, and the core.yaml snippet registe
 
 test('packaging/kubernetes: the init container fills the volume the peer registers; the Service matches the fixture address', () => {
   const docs = (f) => YAML.parseAllDocuments(fs.readFileSync(path.join(packaging, 'kubernetes', f), 'utf8')).map((d) => d.toJS());
-  const [peer] = docs('peer.yaml');
+  const peerDocs = docs('peer.yaml');
+  const peer = peerDocs.find((d) => d.kind === 'StatefulSet');
   const spec = peer.spec.template.spec;
   const container = spec.containers.find((c) => c.name === 'peer');
+  // As operators run peers: non-root, a read-only root, the ledger on a claim, core.yaml from a
+  // ConfigMap at FABRIC_CFG_PATH, MSP and TLS from Secrets, TMPDIR on an emptyDir.
+  assert.equal(spec.securityContext.runAsNonRoot, true);
+  assert.ok(spec.securityContext.runAsUser > 0);
+  for (const c of [...spec.initContainers, container]) assert.equal(c.securityContext.readOnlyRootFilesystem, true, `${c.name}: read-only root`);
+  const mountOf = (mountPath) => container.volumeMounts.find((m) => m.mountPath === mountPath);
+  const volumeOf = (mountPath) => spec.volumes.find((v) => v.name === mountOf(mountPath)?.name);
+  const envOf = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+  const configMap = peerDocs.find((d) => d.kind === 'ConfigMap');
+  assert.equal(volumeOf(envOf.FABRIC_CFG_PATH).configMap.name, configMap.metadata.name, 'FABRIC_CFG_PATH is the ConfigMap');
+  const core = YAML.parse(configMap.data['core.yaml']);
+  assert.equal(peer.spec.volumeClaimTemplates[0].metadata.name, mountOf(core.peer.fileSystemPath).name, 'the ledger is the claim');
+  assert.ok(volumeOf(core.peer.mspConfigPath).secret, 'MSP from a Secret');
+  assert.ok(volumeOf(path.dirname(core.peer.tls.cert.file)).secret, 'TLS from a Secret');
+  assert.deepEqual(volumeOf(envOf.TMPDIR).emptyDir, {}, 'TMPDIR on an emptyDir');
+  assert.equal(peerDocs.find((d) => d.kind === 'Service').metadata.name, peer.spec.serviceName);
+  assert.match(fs.readFileSync(path.join(packaging, 'kubernetes', 'peer.yaml'), 'utf8'), /kubectl -n org1 exec peer0-org1-0 -c peer -- \/opt\/hyperledger\/ccaas-builder\/bin\/run --doctor/);
   assert.match(container.image, /^hyperledger\/fabric-peer:/);
   const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
   const builders = parseBuilders(env.CORE_CHAINCODE_EXTERNALBUILDERS);

@@ -138,10 +138,10 @@ class Engine {
 
   // A launcher for harness/peer.js: each builder program runs in a new container of image, in /,
   // with exactly the environment the peer passes (env -i), and the volumes given.
-  launcher(image, volumes) {
+  launcher(image, volumes, { user, extra = [] } = {}) {
     return (program, args, env) => ({
       cmd: DOCKER, env: this.env,
-      argv: runArgs(image, ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), program, ...args], { volumes, workdir: '/' }),
+      argv: runArgs(image, ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), program, ...args], { volumes, workdir: '/', user, extra }),
     });
   }
 
@@ -193,8 +193,9 @@ class Engine {
   }
 }
 
-function runArgs(image, command, { user, volumes = [], env = {}, workdir } = {}) {
-  const args = ['run', '--rm', '--network', 'none'];
+// extra: more docker-run options (--read-only, --tmpfs ...); no network unless extra names one.
+function runArgs(image, command, { user, volumes = [], env = {}, workdir, extra = [] } = {}) {
+  const args = ['run', '--rm', ...(extra.includes('--network') ? [] : ['--network', 'none']), ...extra];
   if (user) args.push('--user', user);
   if (workdir) args.push('-w', workdir);
   for (const v of volumes) args.push('-v', v);

@@ -18,7 +18,8 @@ function timestampDirName(now = new Date()) {
 }
 
 // files: { 'core.yaml': text, 'sub/x': text }; returns the target directory.
-function atomicWriterVolume(target, files, { mode = 0o644 } = {}) {
+// group: the pod's fsGroup, which kubelet makes the group of a Secret's or ConfigMap's files.
+function atomicWriterVolume(target, files, { mode = 0o644, group = null } = {}) {
   fs.mkdirSync(target, { recursive: true });
   const tsName = timestampDirName();
   const tsDir = path.join(target, tsName);
@@ -44,6 +45,13 @@ function atomicWriterVolume(target, files, { mode = 0o644 } = {}) {
   };
   lock(tsDir);
   fs.chmodSync(target, 0o555);
+  if (group !== null) {
+    const chgrp = (p) => {
+      fs.lchownSync(p, 0, group);
+      if (fs.lstatSync(p).isDirectory()) for (const e of fs.readdirSync(p)) chgrp(path.join(p, e));
+    };
+    chgrp(target);
+  }
   return target;
 }
 

@@ -100,9 +100,12 @@ class Peer {
   // netns: a harness/netns.js namespace to run the builder in (the peer's network).
   // launcher: (program, args, env) => { cmd, argv, env }, to run the builder elsewhere (a
   // container): it gets the program's path there and the environment the peer passes.
+  // owner: { uid, gid } the peer runs as (a pod's runAsUser): its scratch and durable
+  // directories belong to that user, as when the peer makes them.
   constructor({ binDir = BIN_DIR, name = 'ccaas-builder', env = {}, propagate = DEFAULT_PROPAGATE,
                 fileSystemPath = tempDir('ccaas-peer-'), tmpdir = tempDir('ccaas-tmp-'), netns = null,
-                launcher = null } = {}) {
+                launcher = null, owner = null } = {}) {
+    this.owner = owner;
     this.binDir = binDir;
     this.netns = netns;
     this.launcher = launcher;
@@ -185,6 +188,7 @@ class Peer {
     const result = { ccid, scratch, steps: [], detected: false, ok: false };
     try {
       this.unpack(pkg.file, scratch);
+      this.own(scratch);
       const dirs = ['src', 'metadata', 'bld', 'release'].map((d) => path.join(scratch, d));
       const [src, meta, bld, rel] = dirs;
       result.detect = this.exec('detect', [src, meta]);
@@ -212,12 +216,22 @@ class Peer {
       // peer saves the package before it builds and deletes it when the build fails.
       fs.mkdirSync(this.packagesDir, { recursive: true, mode: 0o750 });
       fs.copyFileSync(pkg.file, this.packagePath(ccid));
+      this.own(this.fileSystemPath);
       result.durable = durable;
       result.ok = true;
       return result;
     } finally {
       if (!keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
     }
+  }
+
+  own(dir) {
+    if (!this.owner) return;
+    const walk = (p) => {
+      fs.lchownSync(p, this.owner.uid, this.owner.gid);
+      if (fs.lstatSync(p).isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    };
+    walk(dir);
   }
 
   packagePath(ccid) {

@@ -17,12 +17,31 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 const { Engine, DOCKER, DOCKERD, runningDaemons } = require('../harness/docker');
 const { importBusybox, makeBaseImages } = require('../harness/base-images');
 const { parseBuilders } = require('../harness/registration');
 const { BIN_DIR, Peer, makePackage, makePackageFromFixture, maskMs, tempDir } = require('../harness/peer');
+const { Pki } = require('../harness/certs');
+const { atomicWriterVolume } = require('../harness/kubelet');
+
+const SHIM = path.resolve(__dirname, '../node_modules/.bin/fabric-chaincode-node');
+const CHAINCODE = path.resolve(__dirname, '../chaincode');
+
+// Waits until something accepts connections on 127.0.0.1:port.
+async function waitForLoopbackPort(port, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const up = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
 
 const top = path.resolve(__dirname, '../../..');
 const REQUIRED = process.env.CCAAS_BUILDER_IMAGE_TEST === 'require';
@@ -296,63 +315,140 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       assert.doesNotThrow(() => new Model(obj).validate(), `${file}: ${obj.kind} ${obj.metadata?.name}`);
     }
     assert.deepEqual(objects.map(({ file, obj }) => `${file} ${obj.kind}`).sort(),
-      ['chaincode.yaml Deployment', 'chaincode.yaml Service', 'peer.yaml Deployment']);
+      ['chaincode.yaml Deployment', 'chaincode.yaml Service', 'peer.yaml ConfigMap', 'peer.yaml Service', 'peer.yaml StatefulSet']);
     // The validator does reject a wrong object: a port as text, a mount without its path.
-    const peer = structuredClone(objects.find((o) => o.file === 'peer.yaml').obj);
+    const peer = structuredClone(objects.find((o) => o.file === 'peer.yaml' && o.obj.kind === 'StatefulSet').obj);
     peer.spec.template.spec.containers[0].ports[0].containerPort = '7051';
     assert.throws(() => new (model(peer))(peer).validate(), /containerPort must be integer/);
     delete peer.spec.template.spec.initContainers[0].volumeMounts[0].mountPath;
     assert.throws(() => new (model(peer))(peer).validate(), /volumeMounts\/0 must have required property mountPath/);
   });
 
-  test('the Kubernetes flow from the manifests: an init container fills the volume, an unmodified peer runs ours', () => {
+  test('the StatefulSet played from the manifests: the init container fills the volume, an unmodified peer runs ours as the pod would', async () => {
     needs('binaries', 'the binaries image');
     const docs = (f) => YAML.parseAllDocuments(fs.readFileSync(path.join(top, 'packaging/kubernetes', f), 'utf8')).map((d) => d.toJS());
-    const pod = docs('peer.yaml').find((d) => d.kind === 'Deployment').spec.template.spec;
+    const manifest = docs('peer.yaml');
+    const set = manifest.find((d) => d.kind === 'StatefulSet');
+    const pod = set.spec.template.spec;
     const [init] = pod.initContainers;
     const peerContainer = pod.containers.find((c) => c.name === 'peer');
-    const volume = pod.volumes.find((v) => v.emptyDir !== undefined);
-    assert.ok(volume, 'an emptyDir volume');
-    const initMount = init.volumeMounts.find((m) => m.name === volume.name);
-    const peerMount = peerContainer.volumeMounts.find((m) => m.name === volume.name);
+    const peerEnv = Object.fromEntries(peerContainer.env.map((e) => [e.name, e.value]));
+    const builders = parseBuilders(peerEnv.CORE_CHAINCODE_EXTERNALBUILDERS);
+    const volumeOf = (mount) => pod.volumes.find((v) => v.name === mount.name);
+    const builderMount = peerContainer.volumeMounts.find((m) => m.mountPath === builders[0].path);
+    assert.ok(builderMount, 'the first builder is a mounted volume');
+    assert.deepEqual(volumeOf(builderMount).emptyDir, {}, 'an emptyDir');
+    const { runAsUser: uid, runAsGroup: gid, fsGroup } = pod.securityContext;
+    assert.ok(uid > 0 && pod.securityContext.runAsNonRoot);
+    const user = `${uid}:${gid}`;
     // The images the manifest names: ours as built above, the peer as the stand-in.
     engine.must(['tag', 'ccaas-builder:image-test', init.image]);
     assert.equal(peerContainer.image, PEER_IMAGE);
-    const emptyDir = `ccaas-image-test-${volume.name}`;
-    engine.must(['volume', 'create', emptyDir]);
-    const copied = engine.run(init.image, init.command, { volumes: [`${emptyDir}:${initMount.mountPath}`] });
+
+    // Each volume as kubelet gives it to the pod: emptyDirs 0777, the claim owned by fsGroup, the
+    // ConfigMap and the Secrets laid out by the atomic writer (links into a timestamped folder),
+    // read-only; TMPDIR's emptyDir a tmpfs. Host paths, bound at the manifest's mount paths.
+    const host = tempDir('ccaas-image-pod-');
+    fs.chmodSync(host, 0o755);
+    const core = YAML.parse(manifest.find((d) => d.kind === 'ConfigMap').data['core.yaml']);
+    const ledger = path.join(host, 'ledger');
+    fs.mkdirSync(ledger, { mode: 0o775 });
+    fs.chownSync(ledger, uid, fsGroup);
+    const scratch = path.join(host, 'scratch'); // the harness's view of the peer's TMPDIR
+    fs.mkdirSync(scratch, { mode: 0o777 });
+    fs.chmodSync(scratch, 0o777);
+    const pki = new Pki();
+    const ca = pki.makeCa('ca', 'org1 CA');
+    const tlsCert = pki.issue('ca', 'peer-tls', { cn: 'peer0.org1.example.com', sans: ['DNS:peer0.org1.example.com'] });
+    const secretFiles = {
+      'peer0-org1-msp': { 'key.pem': fs.readFileSync(tlsCert.keyFile, 'utf8'), 'cert.pem': fs.readFileSync(tlsCert.certFile, 'utf8'), 'cacert.pem': ca.cert, 'config.yaml': 'NodeOUs:\n  Enable: false\n' },
+      'peer0-org1-tls': { 'tls.crt': fs.readFileSync(tlsCert.certFile, 'utf8'), 'tls.key': fs.readFileSync(tlsCert.keyFile, 'utf8'), 'ca.crt': ca.cert },
+    };
+    const volumes = [];
+    const readOnlyMounts = [];
+    let tmpfs = null;
+    for (const mount of peerContainer.volumeMounts) {
+      const volume = volumeOf(mount);
+      const dir = path.join(host, `vol-${mount.name}`);
+      if (volume.configMap) {
+        const data = manifest.find((d) => d.kind === 'ConfigMap' && d.metadata.name === volume.configMap.name).data;
+        atomicWriterVolume(dir, data, { group: fsGroup });
+      } else if (volume.secret) {
+        const data = secretFiles[volume.secret.secretName];
+        const files = volume.secret.items ? Object.fromEntries(volume.secret.items.map((i) => [i.path, data[i.key]])) : data;
+        atomicWriterVolume(dir, files, { mode: volume.secret.defaultMode, group: fsGroup });
+      } else if (mount.mountPath === peerEnv.TMPDIR) {
+        tmpfs = `${mount.mountPath}:uid=${uid},gid=${fsGroup},mode=1777`;
+        continue;
+      } else if (volume.emptyDir) {
+        fs.mkdirSync(dir, { mode: 0o777 });
+        fs.chmodSync(dir, 0o777);
+      } else {
+        assert.equal(mount.name, set.spec.volumeClaimTemplates[0].metadata.name, `${mount.name}: the claim`);
+        volumes.push(`${ledger}:${mount.mountPath}`);
+        continue;
+      }
+      volumes.push(`${dir}:${mount.mountPath}${mount.readOnly ? ':ro' : ''}`);
+      if (mount.readOnly) readOnlyMounts.push(mount.mountPath);
+    }
+    assert.ok(tmpfs, 'TMPDIR is an emptyDir');
+    assert.equal(fs.readlinkSync(path.join(host, 'vol-config', 'core.yaml')), '..data/core.yaml');
+    const builderDir = path.join(host, `vol-${builderMount.name}`);
+    const initMount = init.volumeMounts.find((m) => m.name === builderMount.name);
+    const copied = engine.run(init.image, init.command, { user, volumes: [`${builderDir}:${initMount.mountPath}`], extra: ['--read-only'] });
     assert.equal(copied.status, 0, `${init.command.join(' ')}: ${copied.stderr}`);
-    // The peer's environment, as the manifest sets it; the builder list as the peer reads it.
-    const peerEnv = Object.fromEntries(peerContainer.env.map((e) => [e.name, e.value]));
-    const builders = parseBuilders(peerEnv.CORE_CHAINCODE_EXTERNALBUILDERS);
-    assert.equal(builders[0].path, peerMount.mountPath, 'the first builder is the mounted volume');
-    const mountFlag = `${emptyDir}:${peerMount.mountPath}${peerMount.readOnly ? ':ro' : ''}`;
-    const listing = engine.run(PEER_IMAGE, ['ls', '-l', `${peerMount.mountPath}/bin`], { volumes: [mountFlag] });
+    const shape = ['--read-only', '--tmpfs', tmpfs];
+    const listing = engine.run(PEER_IMAGE, ['ls', '-l', `${builderMount.mountPath}/bin`], { user, volumes, extra: shape });
     assert.equal(listing.status, 0, listing.stderr);
     for (const s of STEPS) assert.match(listing.stdout, new RegExp(`^-rwxr-xr-x .* ${s}$`, 'm'));
-    // Install a package the way the peer would in that pod. Names do not resolve in a container
-    // with no network (its resolver is 127.0.0.1, where nothing listens): the probe says so in
-    // one warning line, and the install goes on, as CCAAS_BUILDER_PROBE=warn means.
-    const tmp = tempDir('ccaas-image-pod-');
-    const resolv = path.join(tmp, 'resolv.conf');
-    fs.writeFileSync(resolv, 'nameserver 127.0.0.1\n');
+    const written = engine.run(PEER_IMAGE, ['sh', '-c', `touch /x 2>&1; touch ${readOnlyMounts[0]}/x 2>&1; touch ${core.peer.fileSystemPath}/x && rm ${core.peer.fileSystemPath}/x && echo ledger-writable`], { user, volumes, extra: shape });
+    assert.match(written.stdout, /Read-only file system[\s\S]*Read-only file system[\s\S]*ledger-writable/, written.stdout);
+
+    // Install a package the way the peer would in that pod, as its user. Names do not resolve in
+    // a container with no network: the probe says so in one warning line, and the install goes on.
     const peer = new Peer({
-      tmpdir: tmp, fileSystemPath: path.join(tmp, 'fs'), binDir: `${builders[0].path}/bin`, name: builders[0].name, propagate: builders[0].propagateEnvironment, env: peerEnv,
-      launcher: engine.launcher(PEER_IMAGE, [mountFlag, `${tmp}:${tmp}`, `${resolv}:/etc/resolv.conf:ro`]),
+      tmpdir: scratch, fileSystemPath: ledger, binDir: `${builders[0].path}/bin`, name: builders[0].name,
+      propagate: builders[0].propagateEnvironment, env: peerEnv, owner: { uid, gid },
+      launcher: engine.launcher(PEER_IMAGE, [...volumes, `${scratch}:${scratch}`, `${ledger}:${ledger}`], { user, extra: shape }),
     });
-    const pkg = makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp });
+    const pkg = makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: scratch });
     const result = peer.install(pkg);
     assert.equal(result.ok, true, result.steps.map((s) => s.stderr).join('\n'));
     const connection = JSON.parse(fs.readFileSync(peer.serverConnectionPath(pkg.id), 'utf8'));
     // The released address is the Service that chaincode.yaml defines, in the peer's namespace.
     const service = docs('chaincode.yaml').find((d) => d.kind === 'Service');
-    assert.equal(connection.address, `${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`);
+    const fqdn = `${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    assert.equal(connection.address, `${fqdn}:${service.spec.ports[0].port}`);
     assert.equal(connection.dial_timeout, '10s');
     const warning = result.release.lines.filter((l) => /warn/i.test(l));
     assert.equal(warning.length, 1, result.release.lines.join('\n'));
-    assert.match(warning[0], new RegExp(`${service.metadata.name}\\.${service.metadata.namespace}\\.svc\\.cluster\\.local`));
+    assert.match(warning[0], new RegExp(`${fqdn.replace(/\./g, '\\.')}`));
     assert.match(warning[0], /dns/i);
-    fs.rmSync(tmp, { recursive: true, force: true });
+
+    // run --doctor in the same pod, as `kubectl exec ... run --doctor` would: the peer's config
+    // through the ConfigMap's links, its ledger, the non-root user, a read-only root. The Service
+    // answers on this machine's loopback (a fabric-shim server with the package's ID), the
+    // container in the host's network with the Service's name in its /etc/hosts.
+    const shim = spawn(process.execPath, [SHIM, 'server', '--chaincode-address', `127.0.0.1:${service.spec.ports[0].port}`, '--chaincode-id', pkg.id, '--module-path', CHAINCODE], { stdio: 'ignore' });
+    try {
+      await waitForLoopbackPort(service.spec.ports[0].port);
+      const doctor = engine.run(PEER_IMAGE, [`${builders[0].path}/bin/run`, '--doctor', '--json'], {
+        user, volumes, env: peerEnv, extra: [...shape, '--network', 'host', '--add-host', `${fqdn}:127.0.0.1`],
+      });
+      const report = JSON.parse(doctor.stdout);
+      const errors = report.findings.filter((f) => f.severity === 'error');
+      assert.equal(doctor.status, 0, `${doctor.stderr} ${JSON.stringify(errors)}`);
+      assert.equal(report.ok, true);
+      assert.equal(report.config.core_yaml, `${peerEnv.FABRIC_CFG_PATH}/core.yaml`);
+      assert.equal(report.config.core_yaml_found, true, 'read through the ConfigMap\'s links');
+      assert.equal(report.config.file_system_path, core.peer.fileSystemPath);
+      assert.deepEqual(report.builders.map((b) => [b.name, b.ours]), builders.map((b, i) => [b.name, i === 0]));
+      assert.deepEqual(report.builds.map((b) => [b.package_id, b.ok, b.ccid_reported]), [[pkg.id, true, pkg.id]]);
+      assert.deepEqual(report.packages.map((p) => [p.package_id, p.claimed_by]), [[pkg.id, builders[0].name]]);
+    } finally {
+      shim.kill('SIGKILL');
+    }
+    fs.rmSync(host, { recursive: true, force: true });
   });
 
   test('a one-line source change rebuilds with the dependency layers cached', (t) => {
