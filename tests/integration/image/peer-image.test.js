@@ -370,6 +370,11 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     for (const mount of peerContainer.volumeMounts) {
       const volume = volumeOf(mount);
       const dir = path.join(host, `vol-${mount.name}`);
+      if (!volume) {
+        assert.equal(mount.name, set.spec.volumeClaimTemplates[0].metadata.name, `${mount.name}: the claim`);
+        volumes.push(`${ledger}:${mount.mountPath}`);
+        continue;
+      }
       if (volume.configMap) {
         const data = manifest.find((d) => d.kind === 'ConfigMap' && d.metadata.name === volume.configMap.name).data;
         atomicWriterVolume(dir, data, { group: fsGroup });
@@ -380,13 +385,10 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       } else if (mount.mountPath === peerEnv.TMPDIR) {
         tmpfs = `${mount.mountPath}:uid=${uid},gid=${fsGroup},mode=1777`;
         continue;
-      } else if (volume.emptyDir) {
+      } else {
+        assert.deepEqual(volume.emptyDir, {}, `${mount.name}: an emptyDir`);
         fs.mkdirSync(dir, { mode: 0o777 });
         fs.chmodSync(dir, 0o777);
-      } else {
-        assert.equal(mount.name, set.spec.volumeClaimTemplates[0].metadata.name, `${mount.name}: the claim`);
-        volumes.push(`${ledger}:${mount.mountPath}`);
-        continue;
       }
       volumes.push(`${dir}:${mount.mountPath}${mount.readOnly ? ':ro' : ''}`);
       if (mount.readOnly) readOnlyMounts.push(mount.mountPath);
