@@ -47,7 +47,7 @@ Deadline Session::within_limit(std::int64_t budget_ns) const
   return wanted.end() < limit.end() ? wanted : limit;
 }
 
-void Session::cannot_check(std::string why)
+void Session::cannot_check(const std::string& why)
 {
   report.unchecked = true;
   report.error = "the probe could not run: " + why;

@@ -30,7 +30,7 @@ public:
   void fail(Stage stage, double ms, std::string detail, std::string error, std::string hint);
   void warn(std::string warning);
   // The probe could not go on for a reason of its own (not the server's, not the package's).
-  void cannot_check(std::string why);
+  void cannot_check(const std::string& why);
   // Records a termination request; true when the probe must stop.
   bool cancelled();
   void mark_cancelled();

@@ -158,6 +158,7 @@ bool find_claims(const DoctorInput& input,
     scratch.emplace("ccaas-doctor-");
   } catch (const OwnTrouble& e) {
     std::vector<std::string> names;
+    names.reserve(asked.size());
     for (const BuilderInfo* b : asked) {
       names.push_back(b->name);
     }
