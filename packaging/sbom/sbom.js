@@ -1,12 +1,14 @@
 'use strict';
-// The release tarball's software bill of materials, CycloneDX 1.5 JSON, made with the CycloneDX
+// The software bill of materials of the release tarball or of an image, CycloneDX 1.5 JSON, made with the CycloneDX
 // project's own library (@cyclonedx/cyclonedx-library) and checked against the schema by its
 // strict validator before it is written. What it lists comes from the binaries themselves: each
 // one's `--version --verbose` names the libraries linked into it, with the versions they report
 // at run time; the Debian package each came from is added as its purl. Reproducible: the time
-// is the commit's, the serial number is derived from the tarball's SHA-256, lists are sorted.
+// is the commit's, the serial number is derived from the tarball's SHA-256 (or the image's ID),
+// lists are sorted.
 //
-//   node packaging/sbom/sbom.js --bin-dir DIR --tarball FILE --epoch SECONDS --out FILE
+//   node packaging/sbom/sbom.js --bin-dir DIR (--tarball FILE | --image-id sha256:...) --epoch SECONDS --out FILE
+// With --image-id, DIR holds the binaries copied out of that image.
 
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -25,9 +27,10 @@ function args() {
   const out = {};
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
-  for (const key of ['bin-dir', 'tarball', 'epoch', 'out']) {
+  for (const key of ['bin-dir', 'epoch', 'out']) {
     if (!out[key]) throw new Error(`--${key} is missing`);
   }
+  if (!out.tarball === !out['image-id']) throw new Error('one of --tarball and --image-id is needed');
   return out;
 }
 
@@ -76,13 +79,16 @@ async function main() {
   const SHA256 = CDX.Enums.HashAlgorithm['SHA-256'];
 
   const bom = new CDX.Models.Bom();
-  bom.serialNumber = serialOf(sha256(a.tarball));
+  const digest = a.tarball ? sha256(a.tarball) : a['image-id'].replace(/^sha256:/, '');
+  if (!/^[0-9a-f]{64}$/.test(digest)) throw new Error(`--image-id: ${a['image-id']} is not sha256:<64 hex>`);
+  bom.serialNumber = serialOf(digest);
   bom.metadata.timestamp = new Date(Number(a.epoch) * 1000);
-  const product = new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'ccaas-builder', {
+  const type = a.tarball ? CDX.Enums.ComponentType.Application : CDX.Enums.ComponentType.Container;
+  const product = new CDX.Models.Component(type, 'ccaas-builder', {
     version, bomRef: 'ccaas-builder', description: 'Hyperledger Fabric external builder for chaincode-as-a-service',
     licenses: new CDX.Models.LicenseRepository([new CDX.Models.SpdxLicense('Apache-2.0')]),
   });
-  product.hashes.set(SHA256, sha256(a.tarball));
+  product.hashes.set(SHA256, digest);
   bom.metadata.component = product;
 
   const libraries = new Map(); // name -> { version, source, steps }

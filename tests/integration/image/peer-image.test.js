@@ -267,6 +267,29 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     });
   }
 
+
+  test('the image\'s SBOM: bin/package --image lists what the binaries in the image say of themselves', () => {
+    needs('binaries', 'the binaries image');
+    const out = tempDir('ccaas-image-sbom-');
+    const r = spawnSync(path.join(top, 'bin/package'), ['--image', 'ccaas-builder:image-test', '--out', out], {
+      cwd: top, encoding: 'utf8', env: { ...process.env, ...engine.env, DOCKER },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const sbom = JSON.parse(fs.readFileSync(r.stdout.trim(), 'utf8'));
+    assert.equal(sbom.metadata.component.type, 'container');
+    const id = engine.must(['image', 'inspect', '--format', '{{.Id}}', 'ccaas-builder:image-test']).trim();
+    assert.equal(`sha256:${sbom.metadata.component.hashes[0].content}`, id, 'the image it describes');
+    const libraries = new Map(sbom.components.filter((c) => c.type === 'library').map((c) => [c.name, c]));
+    for (const step of STEPS) {
+      assert.equal(sbom.components.find((c) => c.name === `bin/${step}`).hashes[0].content, state.binaries[step], `bin/${step} as in the image`);
+      const verbose = engine.run('ccaas-builder:image-test', [`/opt/ccaas-builder/bin/${step}`, '--version', '--verbose'], { user: '65534:65534' });
+      assert.equal(verbose.status, 0, verbose.stderr);
+      const linked = verbose.stdout.split('\n').filter((l) => l.startsWith('linked: ')).map((l) => /^linked: (\S+) (\S+) \(/.exec(l).slice(1));
+      assert.ok(linked.length > 0, verbose.stdout);
+      for (const [name, version] of linked) assert.equal(libraries.get(name)?.version, version, `${step}: ${name} in the image's SBOM`);
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  });
   test('detect, build and release inside the image print and write what they do on the host', () => {
     const { tag, ours } = needs('side-by-side', 'the side-by-side image');
     const tmp = tempDir('ccaas-image-peer-');
