@@ -13,6 +13,7 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
@@ -132,11 +133,29 @@ describe('the doctor in the field', { skip }, () => {
     // The record's external builder listed first instead: its detect refuses ccaas, so ours claims them.
     const config2 = plainConfig(coreYaml({ fsPath, list: [['external', builders.external], ['ccaas-builder', BUILDER, OUR_ENV]] }));
     const second = doctor({ TMPDIR: tempDir('ccaas-field-tmp-') }, { args: ['--config', config2] });
-    assert.equal(second.code, 0, JSON.stringify(errors(second.report)));
+    assert.deepEqual(errors(second.report).filter((f) => f.group === 'builders' || f.subject === 'detect'), [], 'no builder claims ccaas before ours');
     assert.deepEqual(second.report.builders.map((b) => [b.name, b.claims_ccaas, b.detect_ran]), [['external', false, true], ['ccaas-builder', true, false]]);
     assert.equal(finding(second.report, 'detect', `chaincode ${pkgs.healthy.id}`).message, 'claimed by ccaas-builder, this builder');
     assert.equal(finding(second.report, 'detect', `chaincode ${pkgs.external.id}`).message, 'claimed by external');
     assert.equal(fs.readdirSync(second.report.config.file_system_path).sort().join(','), 'externalbuilder,lifecycle', 'nothing written');
+  });
+
+  test('a builder before ours whose detect hangs: the doctor stops it at its bound and says the peer would hang there', () => {
+    const hanging = path.join(tempDir('ccaas-field-hang-'), 'hanging');
+    fs.mkdirSync(path.join(hanging, 'bin'), { recursive: true });
+    for (const step of ['detect', 'build']) {
+      fs.writeFileSync(path.join(hanging, 'bin', step), '#!/bin/sh\nexec sleep 61\n');
+      fs.chmodSync(path.join(hanging, 'bin', step), 0o755);
+    }
+    const fsPath = tempDir('ccaas-field-fs-');
+    const config = plainConfig(coreYaml({ fsPath, list: [['hanging', hanging], ['ccaas-builder', BUILDER, OUR_ENV]] }));
+    const { code, report, ms } = doctor({ TMPDIR: tempDir('ccaas-field-tmp-') }, { args: ['--config', config] });
+    assert.equal(code, 1);
+    const hang = report.findings.find((f) => f.subject === 'builder hanging' && f.severity === 'error');
+    assert.equal(hang?.message, 'bin/detect did not exit within 10s: the peer waits for it without a limit, so an install hangs there', JSON.stringify(report.findings));
+    assert.deepEqual(report.builders.map((b) => [b.name, b.claims_ccaas, b.detect_ran]), [['hanging', false, true], ['ccaas-builder', true, false]]);
+    assert.ok(ms < 30000, `the doctor took ${ms} ms`);
+    assert.equal(spawnSync('pgrep', ['-f', '^sleep 61$']).status, 1, 'the hanging detect was killed');
   });
 
   test('a ConfigMap-mounted core.yaml, links everywhere, read-only, a non-root user without a writable TMPDIR: healthy', () => {

@@ -105,6 +105,13 @@ describe('proxies in front of no backend, a refused one, a blackholed one', { sk
       assertProbeWithin(verdictMs(required.release.lines[0]), dial, 'release');
       assertProcessWithin(required.release.ms, dial, 'release');
 
+      // release under warn: the same verdict as a warning, and the install goes on.
+      const warn = new Peer({ netns: peerHost, env: { CCAAS_BUILDER_PROBE: 'warn' } }).install(pkg);
+      assert.equal(warn.ok, true, warn.release?.stderr);
+      const warning = warn.release.lines.find((l) => l.startsWith('release: warning: probe of '));
+      assert.ok(warning?.includes(`: ${error}; fix: `) && warning.endsWith('(the install goes on: the server may start later)'), warn.release.stderr);
+      assertProbeWithin(verdictMs(warning), dial, 'release under warn');
+
       // run on the run path: the release output lost, the probe in run, the same verdict.
       const warned = new Peer({ netns: peerHost, env: { CCAAS_BUILDER_PROBE: 'off' } });
       const installed = warned.install(pkg);

@@ -34,7 +34,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   report.unchecked = !claims_known;
   check_order(report.config, report.builders, input, findings);
   check_fallback(report.config, findings);
-  report_claims(report.packages, report.builders, claims_known, findings);
+  report_claims(report.packages, report.builders, claims_known, input.env, findings);
 
   std::vector<std::optional<contract::Connection>> connections;
   report.builds = read_builds(report.config, report.builders, report.packages, context, connections, findings);

@@ -66,6 +66,7 @@ bool find_claims(const DoctorInput& input,
 void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
+                   const contract::EnvLookup& env,
                    Findings& findings);
 // Whether ccaas packages reach this builder: it is listed, and no builder before it claims them.
 void check_order(const contract::PeerConfig& config,

@@ -232,19 +232,23 @@ bool find_claims(const DoctorInput& input,
 void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
+                   const contract::EnvLookup& env,
                    Findings& findings)
 {
   const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const config::PackageTypes types = our_types(builders, env);
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
-    const bool ccaas = !package.type || contract::is_server_type(*package.type);
+    // One of ours: a type this builder claims here (or one not known, the package unreadable).
+    const bool ccaas = !package.type || contract::claims_type(types, *package.type);
     if (package.claimed_by.empty()) {
       if (ccaas && known && package.type) {
         findings.add(Severity::error,
                      group,
                      "detect",
-                     "no builder claims this ccaas package: when the peer builds it again, the build fails "
-                     "(\"docker build is disabled\", or a Docker error)",
+                     "no builder claims this " + *package.type
+                       + " package: when the peer builds it again, the build fails "
+                         "(\"docker build is disabled\", or a Docker error)",
                      "list ccaas-builder first in the peer's externalBuilders");
       }
       continue;

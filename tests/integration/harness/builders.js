@@ -5,8 +5,8 @@
 //     case (strings.ToLower), else 1 after "::Error: chaincode type not supported"; it has no run.
 //     People copy it into volumes under other names and paths ("fabric-ccaas").
 //   recordExternalBuilder: the `external` builder of the cluster in our founding record, after
-//     fabric-samples' sampleBuilder: detect claims type "external"; build and release copy
-//     connection.json; run "outputs connection.json and keeps the process alive", so the peer
+//     fabric-samples' sampleBuilder: detect claims type "external"; build copies connection.json,
+//     release publishes it as chaincode/server/connection.json; run "outputs connection.json and keeps the process alive", so the peer
 //     waits chaincode.startuptimeout for a chaincode that never dials back.
 // Each is a directory with bin/, as the peer's externalBuilders[].path names it.
 
@@ -52,7 +52,7 @@ ${TYPE_OF}
 cp "$1/connection.json" "$3/connection.json"
 `);
   writeProgram(dir, 'release', `#!/bin/sh
-cp "$1/connection.json" "$2/connection.json"
+mkdir -p "$2/chaincode/server" && cp "$1/connection.json" "$2/chaincode/server/connection.json"
 `);
   writeProgram(dir, 'run', `#!/bin/sh
 cp "$1/connection.json" "$2/connection.json"
