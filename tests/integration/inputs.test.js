@@ -89,7 +89,7 @@ test('build refuses a package of another type even when called directly', () => 
   const s = scratch({ 'metadata/metadata.json': { type: 'golang', label: 'x' }, 'src/connection.json': { address: 'cc:1' } });
   const r = peer.exec('build', [s.src, s.meta, s.bld]);
   assert.equal(r.code, 1);
-  assert.deepEqual(r.lines, [`build: error: ${s.meta}/metadata.json: type: "golang" is not ccaas: this builder's detect does not claim such a package`]);
+  assert.deepEqual(r.lines, [`build: error: ${s.meta}/metadata.json: type: "golang" is not a type this builder claims (CCAAS_BUILDER_TYPES): its detect does not claim such a package`]);
 });
 
 test('release without a peer scratch directory still names how to find the chaincode ID', () => {
@@ -114,7 +114,11 @@ test('--help and --version answer on stdout with exit 0', () => {
   assert.match(buildHelp, /\n  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n      a JSON object whose keys connection\.json's templates use: /);
   assert.match(buildHelp, /\n  CCAAS_BUILDER_DIAL_TIMEOUT\n      a Go duration \(10s\) written as dial_timeout when a package has none/);
   assert.match(peer.exec('release', ['--help']).stdout, /\n  CCAAS_BUILDER_PROBE\n      what release does with the reachability probe: .* \(default: warn\)\n/);
-  assert.doesNotMatch(peer.exec('detect', ['--help']).stdout, /environment/);
+  // detect reads one variable, the types it claims.
+  const detectHelp = peer.exec('detect', ['--help']).stdout;
+  assert.match(detectHelp, /\nenvironment \(list each under the builder's propagateEnvironment in core\.yaml\):\n  CCAAS_BUILDER_TYPES\n      the package types this builder claims, comma-separated: ccaas .* \(default: ccaas\)\n\n/);
+  assert.equal((detectHelp.match(/\n  [A-Z_]+\n/g) ?? []).length, 1, 'and no other');
+  assert.match(peer.exec('run', ['--help']).stdout, /exit codes: 0 success; 1 failure; 2 usage; 3 --check or --doctor could not run \(no verdict\); 143 terminated\n/);
 });
 
 test('run --check: a broken package fails at config, with every line, in text and in JSON', () => {
