@@ -30,11 +30,12 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   check_configuration(report.config, findings);
   report.builders = check_builders(report.config, input, findings);
   report.packages = read_installed(report.config, findings);
-  const bool claims_known = find_claims(input, report.builders, report.packages, findings);
+  const config::PackageTypes types = our_types(report.builders, input.env);
+  const bool claims_known = find_claims(input, types, report.builders, report.packages, findings);
   report.unchecked = !claims_known;
   check_order(report.config, report.builders, input, findings);
   check_fallback(report.config, findings);
-  report_claims(report.packages, report.builders, claims_known, input.env, findings);
+  report_claims(report.packages, report.builders, claims_known, types, findings);
 
   std::vector<std::optional<contract::Connection>> connections;
   report.builds = read_builds(report.config, report.builders, report.packages, context, connections, findings);

@@ -52,12 +52,17 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                                         Findings& findings);
 void check_fallback(const contract::PeerConfig& config, Findings& findings);
 
-// The packages installed on the peer, each with its type (doctor_claims.cpp).
+// What this builder's detect claims on this peer: CCAAS_BUILDER_TYPES as the peer passes it
+// (doctor_claims.cpp), read once for find_claims and report_claims.
+config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const contract::EnvLookup& env);
+
+// The packages installed on the peer, each with its type.
 std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings);
 // Who claims what, found as the peer finds it: the bin/detect of every builder listed before
 // ours (all of them when ours is not listed), run as the peer runs it, on a minimal ccaas package
 // and on each installed package. False when the doctor could not run them (its own trouble).
 bool find_claims(const DoctorInput& input,
+                 const config::PackageTypes& types,
                  std::vector<BuilderInfo>& builders,
                  std::vector<InstalledPackage>& packages,
                  Findings& findings);
@@ -66,7 +71,7 @@ bool find_claims(const DoctorInput& input,
 void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
-                   const contract::EnvLookup& env,
+                   const config::PackageTypes& types,
                    Findings& findings);
 // Whether ccaas packages reach this builder: it is listed, and no builder before it claims them.
 void check_order(const contract::PeerConfig& config,

@@ -79,6 +79,8 @@ Layout lay_out_minimal(const fs::path& work)
   return layout;
 }
 
+} // namespace
+
 // What this builder's detect claims on this peer: CCAAS_BUILDER_TYPES as the peer passes it.
 config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const contract::EnvLookup& env)
 {
@@ -93,8 +95,6 @@ config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const c
     return {}; // check_builders reports the value
   }
 }
-
-} // namespace
 
 std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings)
 {
@@ -129,6 +129,7 @@ std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
 }
 
 bool find_claims(const DoctorInput& input,
+                 const config::PackageTypes& types,
                  std::vector<BuilderInfo>& builders,
                  std::vector<InstalledPackage>& packages,
                  Findings& findings)
@@ -142,7 +143,6 @@ bool find_claims(const DoctorInput& input,
   }
   // Ours claims the types its detect claims (CCAAS_BUILDER_TYPES, when the peer passes it); the
   // builders after it are never asked for one.
-  const config::PackageTypes types = our_types(builders, input.env);
   const auto ours_claims = [&](const InstalledPackage& package) {
     return our != builders.end() && our->usable && package.type && contract::claims_type(types, *package.type);
   };
@@ -232,11 +232,10 @@ bool find_claims(const DoctorInput& input,
 void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
-                   const contract::EnvLookup& env,
+                   const config::PackageTypes& types,
                    Findings& findings)
 {
   const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
-  const config::PackageTypes types = our_types(builders, env);
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
     // One of ours: a type this builder claims here (or one not known, the package unreadable).

@@ -36,7 +36,7 @@ function assertProcessWithin(ms, dial, what) {
   assert.ok(ms <= bound, `${what} took ${ms} ms, over the dial timeout ${dial ?? '3s'}, the margin and a start`);
 }
 
-// "... failed at tcp after 12.5 ms: ..." -> 12.5
+// The N of "... failed at tcp after N ms: ...", a number
 const verdictMs = (line) => Number(/ after ([0-9.]+) ms: /.exec(line ?? '')?.[1] ?? NaN);
 
 module.exports = { assertProbeWithin, assertProcessWithin, verdictMs, dialMs, MARGIN_MS };
