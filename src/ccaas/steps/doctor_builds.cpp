@@ -132,7 +132,6 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                        + " has no bin/run: every launch fails at once with \"could not execute run: builder '" + name
                        + "' run failed to start\"",
                      rebuild);
-        source.clear();
       } else if (!build.type || contract::is_server_type(*build.type)) {
         findings.add(Severity::error,
                      group,
@@ -144,17 +143,16 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                          "launch fails with \"timeout expired while starting chaincode\" after "
                        + duration::format_go_duration(config.startup_timeout),
                      rebuild);
-        source.clear();
       } else {
         findings.add(Severity::ok,
                      group,
                      "release/chaincode/server/connection.json",
                      "none: the peer calls bin/run of builder " + name + " at each launch, for a " + *build.type
                        + " chaincode that dials the peer");
-        source.clear();
       }
-    } else if (!build.release_connection) {
-      source.clear(); // its builder is gone: said above
+    }
+    if (!build.release_connection && (builder == builders.end() || !builder->ours)) {
+      source.clear(); // the peer will not dial it: it calls that builder's run, or fails (said above)
     }
     if (!source.empty() && file::exists_nofollow(source)) {
       // As run and release read it: every check but the key pairing build made.

@@ -5,6 +5,7 @@
 #include "ccaas/steps/doctor.hpp"
 #include "ccaas/util/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ public:
 private:
   std::vector<Finding>& m_out;
 };
+
+// This very builder in the peer's list, or end() when it is not listed.
+inline std::vector<BuilderInfo>::const_iterator find_ours(const std::vector<BuilderInfo>& builders)
+{
+  return std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+}
 
 bool executable(const fs::path& path);
 fs::path canonical_or_self(const fs::path& path);

@@ -84,7 +84,7 @@ Layout lay_out_minimal(const fs::path& work)
 // What this builder's detect claims on this peer: CCAAS_BUILDER_TYPES as the peer passes it.
 config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const contract::EnvLookup& env)
 {
-  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto our = find_ours(builders);
   if (our == builders.end()
       || std::find(our->propagate.begin(), our->propagate.end(), config::k_types.name) == our->propagate.end()) {
     return {};
@@ -134,7 +134,7 @@ bool find_claims(const DoctorInput& input,
                  std::vector<InstalledPackage>& packages,
                  Findings& findings)
 {
-  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto our = find_ours(builders);
   std::vector<BuilderInfo*> asked;
   for (auto it = builders.begin(); it != our; ++it) {
     if (it->usable) {
@@ -235,7 +235,7 @@ void report_claims(const std::vector<InstalledPackage>& packages,
                    const config::PackageTypes& types,
                    Findings& findings)
 {
-  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto our = find_ours(builders);
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
     // One of ours: a type this builder claims here (or one not known, the package unreadable).

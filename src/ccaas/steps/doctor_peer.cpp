@@ -166,7 +166,7 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
     builders.push_back(std::move(info));
   }
 
-  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto our = find_ours(builders);
   if (our != builders.end()) {
     for (const config::EnvVar* var : k_our_variables) {
       const bool listed = std::find(our->propagate.begin(), our->propagate.end(), var->name) != our->propagate.end();
@@ -218,7 +218,7 @@ void check_order(const contract::PeerConfig& config,
 {
   const fs::path ours = canonical_or_self(input.our_builder_dir);
   const std::string from = config.builders_source;
-  const auto our = std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
+  const auto our = find_ours(builders);
   const auto first_ccaas =
     std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.claims_ccaas && b.usable; });
   if (our == builders.end()) {
