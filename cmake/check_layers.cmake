@@ -1,5 +1,5 @@
 # Fails the build when a source includes a folder above its own: the layers run downward only,
-#   main -> cli -> steps -> probe -> contract -> config, tls -> util
+#   main -> cli -> watch -> steps -> probe -> contract -> config, tls -> util
 # (config and tls stand side by side and include neither each other nor anything above util).
 # Usage: cmake -DSOURCE_DIR=<src> -DSTAMP=<file> -P check_layers.cmake
 set(rank_util 0)
@@ -8,7 +8,8 @@ set(rank_tls 1)
 set(rank_contract 2)
 set(rank_probe 3)
 set(rank_steps 4)
-set(rank_cli 5)
+set(rank_watch 5)
+set(rank_cli 6)
 
 file(GLOB_RECURSE sources "${SOURCE_DIR}/ccaas/*.cpp" "${SOURCE_DIR}/ccaas/*.hpp")
 set(violations "")

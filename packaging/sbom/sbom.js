@@ -56,11 +56,12 @@ function debianPurl(pkg, arch) {
   }
 }
 
-// curl is built from Debian's curl source by bin/setup, which records the source's version.
-function curlPurl(arch) {
-  const recorded = path.join(process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps', 'curl', 'debian-source-version');
+// curl and cpp-httplib come from Debian's source packages by bin/setup, which records each source's version.
+const FROM_SOURCE = { libcurl: 'curl', 'cpp-httplib': 'cpp-httplib' };
+function sourcePurl(source) {
+  const recorded = path.join(process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps', source, 'debian-source-version');
   if (!fs.existsSync(recorded)) return null;
-  return `pkg:deb/debian/curl@${encodeURIComponent(fs.readFileSync(recorded, 'utf8').trim())}?arch=source`;
+  return `pkg:deb/debian/${source}@${encodeURIComponent(fs.readFileSync(recorded, 'utf8').trim())}?arch=source`;
 }
 
 // A name-based UUID (version 5 layout) from the tarball's hash: the same tarball, the same serial.
@@ -106,7 +107,7 @@ async function main() {
   }
   const libraryComponents = new Map();
   for (const [name, lib] of libraries) {
-    const purl = name === 'libcurl' ? curlPurl(arch) : DEBIAN[name] ? debianPurl(DEBIAN[name], arch) : null;
+    const purl = FROM_SOURCE[name] ? sourcePurl(FROM_SOURCE[name]) : DEBIAN[name] ? debianPurl(DEBIAN[name], arch) : null;
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, name, {
       version: lib.version, bomRef: `lib:${name}`, ...(purl ? { purl } : {}),
       scope: CDX.Enums.ComponentScope.Required,

@@ -66,6 +66,7 @@ async function main() {
       console.log(`| ${name} | ${median(totals).toFixed(1)} | ${wall} | ${verdict} |`);
     }
     await doctorBench(ns, work);
+    await exporterBench(ns, work);
   } finally {
     await ns.close();
   }
@@ -115,6 +116,65 @@ async function doctorBench(ns, work) {
       }
       console.log(`| ${label} | ${which} | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
     }
+  }
+}
+
+// run --doctor --serve with 20 installed chaincodes, all reachable (one fabric-shim server, which
+// registers another ID than each package's, so every probe goes through all its stages), at
+// --interval 1ms: runs back to back. The exporter's RSS and CPU time from /proc at the 100th and
+// the 1,000th run; flat RSS means no growth between the two.
+// CCAAS_BUILDER_BENCH_EXPORTER_RUNS: the last run to measure at (default 1000).
+async function exporterBench(ns, work) {
+  const last = Number(process.env.CCAAS_BUILDER_BENCH_EXPORTER_RUNS ?? 1000);
+  const fsPath = path.join(work, 'exporter-peer');
+  for (let i = 0; i < 20; i++) {
+    const connection = { address: 'cc.bench:7251', dial_timeout: '2s' };
+    const pkg = makePackage({ label: `watch${i}_1.0`, files: { 'connection.json': connection }, dir: tempDir('ccaas-bench-pkg-') });
+    const store = path.join(fsPath, 'lifecycle', 'chaincodes');
+    fs.mkdirSync(store, { recursive: true });
+    fs.copyFileSync(pkg.file, path.join(store, `${pkg.id.replace(':', '.')}.tar.gz`));
+    writeTree(path.join(fsPath, 'externalbuilder', 'builds', pkg.id.replace(':', '-')), {
+      'build-info.json': { builder_name: 'ccaas-builder' },
+      'release/chaincode/server/connection.json': connection,
+    });
+  }
+  const config = path.join(work, 'exporter-config');
+  writeTree(config, { 'core.yaml': `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  externalBuilders:\n    - name: ccaas-builder\n      path: ${path.dirname(BIN_DIR)}\n` });
+  const port = 9465;
+  const exporter = ns.spawn(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config, '--serve', `127.0.0.1:${port}`, '--interval', '1ms'], { env: { PATH: process.env.PATH } });
+  const scrapeScript = path.resolve(__dirname, '../integration/harness/scrape.js');
+  const value = (text, name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  const status = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${exporter.pid}/status`, 'utf8'))[1]);
+  const cpuMs = () => {
+    const fields = fs.readFileSync(`/proc/${exporter.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 1000 / 100; // utime + stime, in clock ticks of 10 ms
+  };
+  const at = async (runs) => {
+    for (;;) {
+      const r = ns.exec(process.execPath, [scrapeScript, `http://127.0.0.1:${port}/metrics`], { maxBuffer: 64 << 20 });
+      const [answer] = r.code === 0 ? JSON.parse(r.stdout) : [{}];
+      const done = answer.body ? value(answer.body, 'ccaas_builder_exporter_runs_total') : 0;
+      if (done >= runs) {
+        return { runs: done, rssKb: status('VmRSS'), cpuMs: cpuMs(), at: Date.now(), run: value(answer.body, 'ccaas_builder_doctor_run_duration_seconds'), errors: /ccaas_builder_doctor_findings\{severity="error"\} (\d+)/.exec(answer.body)[1] };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  try {
+    const first = await at(100);
+    const second = await at(last);
+    const runs = second.runs - first.runs;
+    console.log('');
+    console.log(`| run --doctor --serve, 20 chaincodes, --interval 1ms | at run ${first.runs} | at run ${second.runs} |`);
+    console.log('|---|---|---|');
+    console.log(`| exporter RSS KiB | ${first.rssKb} | ${second.rssKb} (${second.rssKb >= first.rssKb ? '+' : ''}${second.rssKb - first.rssKb}) |`);
+    console.log(`| exporter peak RSS KiB (VmHWM) | | ${status('VmHWM')} |`);
+    console.log(`| one run: wall ms (from the runs between) | | ${((second.at - first.at) / runs).toFixed(1)} |`);
+    console.log(`| one run: CPU ms (utime + stime, from the runs between) | | ${((second.cpuMs - first.cpuMs) / runs).toFixed(1)} |`);
+    console.log(`| one run: the doctor's own duration, last run, ms | ${(first.run * 1000).toFixed(1)} | ${(second.run * 1000).toFixed(1)} |`);
+    console.log(`| errors found (20 ID mismatches) | ${first.errors} | ${second.errors} |`);
+  } finally {
+    exporter.kill('SIGTERM');
   }
 }
 

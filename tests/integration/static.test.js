@@ -42,6 +42,9 @@ test('the binaries are statically linked, stripped and within their size budget'
   const spawn = /\(posix_spawn\): /; // a message of util/spawn.cpp
   for (const step of ['detect', 'build', 'release']) assert.doesNotMatch(text(step), spawn, `${step} starts no process`);
   assert.match(text('run'), spawn, 'the check can see the spawn code');
+  // Only run --doctor --serve answers HTTP: cpp-httplib is in run alone.
+  for (const step of ['detect', 'build', 'release']) assert.doesNotMatch(text(step), /cpp-httplib/, `${step} carries no HTTP server`);
+  assert.match(text('run'), /cpp-httplib/, 'the check can see the HTTP server');
 });
 
 test('detect, build, release and run work in an empty root with only /tmp', { skip: (!expectStatic && 'sanitizer build: dynamic by design') || (process.getuid() !== 0 && 'chroot needs root') || (!CHROOT && 'no chroot program') }, () => {
@@ -106,7 +109,7 @@ test('--version --verbose lists the libraries linked into each binary, as they r
   assert.deepEqual(linked('build'), ['OpenSSL (OpenSSL_version)', 'nlohmann/json (built with; header-only)']);
   const probe = ['libcurl (curl_version_info)', 'nghttp2 (curl_version_info)', 'zlib (curl_version_info)', 'c-ares (ares_version)', 'OpenSSL (OpenSSL_version)'];
   assert.deepEqual(linked('release'), [...probe, 'nlohmann/json (built with; header-only)']);
-  assert.deepEqual(linked('run'), [...probe, 'yaml-cpp (built with; yaml-cpp reports no version)', 'nlohmann/json (built with; header-only)']);
+  assert.deepEqual(linked('run'), [...probe, 'yaml-cpp (built with; yaml-cpp reports no version)', 'cpp-httplib (built with; header-only)', 'nlohmann/json (built with; header-only)']);
   const usage = spawnSync(path.join(BIN_DIR, 'detect'), ['--version', '--verbose', 'x'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
 });

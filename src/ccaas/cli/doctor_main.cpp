@@ -3,12 +3,18 @@
 #include "ccaas/cli/step_main.hpp"
 #include "ccaas/probe/report.hpp"
 #include "ccaas/steps/doctor.hpp"
+#include "ccaas/util/duration.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/signals.hpp"
+#include "ccaas/watch/exporter.hpp"
+#include "ccaas/watch/metrics.hpp"
 
 #include <unistd.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +24,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_usage = "usage: run --doctor [--config DIR] [--json]";
+constexpr const char* k_usage =
+  "usage: run --doctor [--config DIR] [--json | --metrics | --serve ADDRESS [--interval DURATION]]";
+
+// The doctor's report needs no lines while it runs: what it finds is in the report.
+class Quiet final : public log::Reporter
+{
+public:
+  void info(std::string_view) override {}
+  void warning(std::string_view) override {}
+  void error(std::string_view) override {}
+};
+
+enum class Output { lines, json, metrics, serve };
+
+struct Options {
+  steps::DoctorInput input;
+  Output output = Output::lines;
+  std::optional<watch::ListenAddress> listen;
+  std::int64_t interval_ns = 60 * duration::k_nanos_per_second;
+  bool interval_given = false;
+};
 
 // The builder this program belongs to: <dir>/bin/run.
 fs::path our_builder_dir(const char* argv0)
@@ -105,22 +131,90 @@ nlohmann::json json_of(const steps::DoctorReport& report)
   return out;
 }
 
+// "2 error(s), 0 warning(s), 9 ok": the last line of the doctor's output, and the exporter's log.
+std::string summary(const steps::DoctorReport& report)
+{
+  int counts[3] = {0, 0, 0};
+  for (const steps::Finding& f : report.findings) {
+    ++counts[static_cast<int>(f.severity)];
+  }
+  return std::to_string(counts[2]) + " error(s), " + std::to_string(counts[1]) + " warning(s), "
+         + std::to_string(counts[0]) + " ok";
+}
+
 void print(const steps::DoctorReport& report, log::Reporter& reporter)
 {
   std::string group;
-  int counts[3] = {0, 0, 0};
   for (const steps::Finding& f : report.findings) {
     if (f.group != group) {
       group = f.group;
       reporter.info("== " + group);
     }
-    ++counts[static_cast<int>(f.severity)];
     reporter.info(std::string(steps::severity_name(f.severity)) + ": " + f.subject + ": " + f.message
                   + (f.hint.empty() ? "" : "; fix: " + f.hint));
   }
-  reporter.info(std::to_string(counts[2]) + " error(s), " + std::to_string(counts[1]) + " warning(s), "
-                + std::to_string(counts[0]) + " ok"
+  reporter.info(summary(report)
                 + (report.unchecked ? "; some checks could not run (the doctor's own trouble, said above)" : ""));
+}
+
+// One doctor run, timed, for --metrics and each of --serve's intervals.
+struct TimedReport {
+  steps::DoctorReport report;
+  watch::RunTiming timing;
+};
+
+TimedReport timed_doctor(const steps::DoctorInput& input, steps::Context& context)
+{
+  const auto start = std::chrono::steady_clock::now();
+  TimedReport out{steps::doctor(input, context), {context.now, 0}};
+  out.timing.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+// Reads the arguments; an error string when they are wrong.
+std::string parse(const std::vector<std::string>& args, Options& options)
+{
+  const auto set_output = [&options](Output output, const std::string& name) -> std::string {
+    if (options.output != Output::lines && options.output != output) {
+      return "--json, --metrics and --serve exclude each other (" + name + ")";
+    }
+    options.output = output;
+    return "";
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const bool has_value = i + 1 < args.size();
+    std::string error;
+    if (arg == "--json") {
+      error = set_output(Output::json, arg);
+    } else if (arg == "--metrics") {
+      error = set_output(Output::metrics, arg);
+    } else if (arg == "--config" && has_value) {
+      options.input.config_dir = args[++i];
+    } else if (arg == "--serve" && has_value) {
+      error = set_output(Output::serve, arg);
+      options.listen = watch::parse_listen_address(args[++i], error);
+    } else if (arg == "--interval" && has_value) {
+      const duration::DurationResult parsed = duration::parse_go_duration(args[++i]);
+      if (!parsed.nanos || *parsed.nanos < duration::k_nanos_per_ms) {
+        return "--interval " + args[i] + ": " + (parsed.nanos ? "at least 1ms" : parsed.error)
+               + " (a Go duration, such as 60s)";
+      }
+      options.interval_ns = *parsed.nanos;
+      options.interval_given = true;
+    } else if (arg == "--config" || arg == "--serve" || arg == "--interval") {
+      return arg + " needs a value";
+    } else {
+      return "unknown argument " + arg;
+    }
+    if (!error.empty()) {
+      return error;
+    }
+  }
+  if (options.interval_given && options.output != Output::serve) {
+    return "--interval goes with --serve";
+  }
+  return "";
 }
 
 } // namespace
@@ -129,27 +223,38 @@ int run_doctor(int argc, char** argv)
 {
   signals::ignore_broken_pipes();
   log::StderrReporter reporter("doctor");
-  steps::DoctorInput input;
-  bool json = false;
-  const std::vector<std::string> args(argv + 2, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--json") {
-      json = true;
-    } else if (args[i] == "--config" && i + 1 < args.size()) {
-      input.config_dir = args[++i];
-    } else {
-      reporter.error((args[i] == "--config" ? "--config needs a value" : "unknown argument " + args[i]) + " (" + k_usage
-                     + ")");
-      return k_exit_usage;
-    }
+  Options options;
+  const std::string error = parse(std::vector<std::string>(argv + 2, argv + argc), options);
+  if (!error.empty()) {
+    reporter.error(error + " (" + k_usage + ")");
+    return k_exit_usage;
   }
+  steps::DoctorInput& input = options.input;
   return guarded(reporter, [&] {
     input.our_builder_dir = our_builder_dir(argv[0]);
     input.env = config::environment;
     steps::Context context = make_context(reporter, true);
-    const steps::DoctorReport report = steps::doctor(input, context);
-    if (json) {
+    if (options.output == Output::serve) {
+      Quiet quiet;
+      const watch::RunOnce run_once = [&input, &quiet]() -> std::optional<watch::Snapshot> {
+        steps::Context each{
+          quiet, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+        const TimedReport run = timed_doctor(input, each);
+        if (each.cancel.requested()) {
+          return std::nullopt;
+        }
+        return watch::Snapshot{
+          watch::doctor_metrics(run.report, run.timing), summary(run.report), run.report.unchecked};
+      };
+      watch::serve({*options.listen, options.interval_ns, signals::termination_fd()}, run_once, reporter);
+      return steps::Outcome::ok;
+    }
+    const TimedReport run = timed_doctor(input, context);
+    const steps::DoctorReport& report = run.report;
+    if (options.output == Output::json) {
       write_fully(STDOUT_FILENO, json_of(report).dump() + "\n");
+    } else if (options.output == Output::metrics) {
+      write_fully(STDOUT_FILENO, watch::doctor_metrics(report, run.timing));
     } else {
       print(report, reporter);
     }

@@ -31,6 +31,9 @@ namespace file {
 namespace json {
 LinkedLibrary nlohmann_json_library(); // every step reads JSON
 }
+namespace watch {
+[[gnu::weak]] LinkedLibrary httplib_library();
+}
 } // namespace ccaas
 
 namespace ccaas::cli {
@@ -62,6 +65,9 @@ std::vector<LinkedLibrary> linked_libraries()
   }
   if (contract::yaml_cpp_library != nullptr) {
     add(contract::yaml_cpp_library());
+  }
+  if (watch::httplib_library != nullptr) {
+    add(watch::httplib_library());
   }
   add(json::nlohmann_json_library());
   return out;

@@ -220,6 +220,7 @@ int on_verify(int preverify_ok, X509_STORE_CTX* store) noexcept
         observed->have_leaf = true;
         observed->leaf_subject = info.subject;
         observed->leaf_names = info.names;
+        observed->leaf_not_after = info.not_after;
         observed->leaf_der = tls::certificate_der(leaf);
       }
     }

@@ -38,7 +38,8 @@ struct TlsObservation {
   bool have_leaf = false;
   std::string leaf_subject;
   std::vector<std::string> leaf_names;
-  std::string leaf_der; // the server's certificate, for checking names the way each peer does
+  std::int64_t leaf_not_after = 0; // the server's certificate's expiry, seconds since the epoch
+  std::string leaf_der;            // the server's certificate, for checking names the way each peer does
 };
 
 struct CallResult {

@@ -64,6 +64,7 @@ struct ProbeReport {
   std::vector<std::string> warnings; // what passed for this peer but fails some (a Fabric version, an address)
   std::vector<StageResult> stages;
   double total_ms = 0;
+  std::optional<std::int64_t> server_cert_not_after; // the server's certificate, when TLS showed it
 };
 
 ProbeReport run_probe(const ProbeTarget& target, const Cancel& cancel);

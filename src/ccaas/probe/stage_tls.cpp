@@ -166,6 +166,9 @@ bool tls_stage(Session& session, const CallResult& result, const Endpoint& endpo
   }
   const TlsObservation& tls = result.tls;
   const double ms = tls.handshake_done ? tls.handshake_ms : 0;
+  if (tls.have_leaf) {
+    session.report.server_cert_not_after = tls.leaf_not_after;
+  }
   if (!tls.server_hello_seen && !tls.handshake_done && fail_on_silence(session, Stage::tls, result.ended_ms, result)) {
     return false;
   }

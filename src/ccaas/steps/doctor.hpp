@@ -5,6 +5,7 @@
 #include "ccaas/steps/context.hpp"
 #include "ccaas/util/json_read.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,10 +51,11 @@ struct InstalledPackage {
 struct BuildInfo {
   std::filesystem::path directory;
   std::optional<std::string> package_id;
-  std::string builder_name;             // from build-info.json
-  std::optional<std::string> type;      // the installed package's type, when it is installed
-  bool release_connection = false;      // release/chaincode/server/connection.json is there
-  std::optional<json::Json> connection; // as the peer reads it, redacted
+  std::string builder_name;                          // from build-info.json
+  std::optional<std::string> type;                   // the installed package's type, when it is installed
+  bool release_connection = false;                   // release/chaincode/server/connection.json is there
+  std::optional<json::Json> connection;              // as the peer reads it, redacted
+  std::optional<std::int64_t> client_cert_not_after; // the certificate the peer presents, when it presents one
   std::optional<probe::ProbeReport> report;
 };
 

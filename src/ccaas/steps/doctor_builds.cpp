@@ -3,6 +3,7 @@
 #include "ccaas/contract/metadata.hpp"
 #include "ccaas/contract/package_id.hpp"
 #include "ccaas/steps/connection_file.hpp"
+#include "ccaas/tls/pem.hpp"
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
@@ -160,6 +161,12 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       try {
         LoadedConnection loaded = load_rendered_connection(source, "", context.now, collected);
         build.connection = contract::redacted(loaded.connection.doc);
+        if (loaded.connection.client_auth_required) {
+          const tls::PemResult client = tls::parse_certificates(loaded.connection.client_cert);
+          if (!client.certificates.empty()) {
+            build.client_cert_not_after = client.certificates.front().not_after;
+          }
+        }
         connection = std::move(loaded.connection);
       } catch (const ReportedFailure&) {
         // its errors are in collected

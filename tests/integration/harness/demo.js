@@ -135,9 +135,36 @@ async function main() {
     const doctor = ns.exec(path.join(peer.binDir, 'run'), ['--doctor', '--config', configDir], { env: { ...peer.peerEnv } });
     for (const line of doctor.stderr.trim().split('\n')) say(`    ${line}`);
     say(`  exit ${doctor.code}`);
+
+    // 8. The same doctor as the peer pod's exporter sidecar, scraped once as Prometheus would.
+    await watch(ns, peer, configDir, plain.pkg.id);
   } finally {
     await ns.close();
   }
+}
+
+// 8. run --doctor --serve: one scrape of /metrics, and the series of the broken chaincode.
+async function watch(ns, peer, configDir, brokenId) {
+  say();
+  say('== the doctor as an exporter (the ccaas-builder-exporter sidecar of packaging/kubernetes/peer.yaml)');
+  const args = ['--doctor', '--config', configDir, '--serve', '127.0.0.1:9464', '--interval', '60s'];
+  say(`  $ run ${args.join(' ')}`);
+  const exporter = ns.spawn(path.join(peer.binDir, 'run'), args, { env: { ...peer.peerEnv } });
+  const exited = new Promise((resolve) => exporter.once('exit', (code) => resolve(code)));
+  const scrapeScript = path.join(__dirname, 'scrape.js');
+  let body = '';
+  for (let i = 0; i < 100 && !/^ccaas_builder_exporter_runs_total [1-9]/m.test(body); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const r = ns.exec(process.execPath, [scrapeScript, 'http://127.0.0.1:9464/metrics'], { maxBuffer: 64 << 20 });
+    body = r.code === 0 ? (JSON.parse(r.stdout)[0].body ?? '') : '';
+  }
+  say(`  $ curl -s http://127.0.0.1:9464/metrics | grep '${brokenId.slice(0, 28)}'   # of ${body.split('\n').length - 1} lines; the stages that did not fail (0) left out`);
+  for (const line of body.split('\n')) {
+    if (line.includes(`package_id="${brokenId}"`) && !/_failed_stage\{.* 0$/.test(line)) say(`    ${line}`);
+  }
+  for (const line of body.split('\n')) if (/^ccaas_builder_(doctor_findings|ccaas_first_claimant|exporter_runs_total)/.test(line)) say(`    ${line}`);
+  exporter.kill('SIGTERM');
+  say(`  SIGTERM: exit ${await exited}; ${exporter.output.trim().split('\n').pop()}`);
 }
 
 // The verdict line of a probe, as release logs it and as the operator reads it.
