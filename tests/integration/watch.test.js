@@ -234,7 +234,8 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     const serverTls = { cert: pki.file('server.crt'), key: pki.file('server.key') };
     chaincodes.healthy = servers.startChaincode(ns, PORT.healthy, pkgs.healthy.id, serverTls);
     await ns.waitForPort(PORT.healthy);
-    samples = await waitForRuns(only(samples, 'ccaas_builder_exporter_runs_total').value + 2);
+    // A run that started before the server listened may end after: the one after it is the test.
+    samples = await waitForRuns(only(await waitForRuns(0), 'ccaas_builder_exporter_runs_total').value + 2);
     assert.equal(only(samples, 'ccaas_builder_chaincode_probe_success', healthy).value, 1);
     assert.equal(only(samples, 'ccaas_builder_exporter_run_failures_total').value, 0);
 
@@ -422,5 +423,13 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(set.spec.template.metadata.labels[k], v, `the pod has ${k}`);
     assert.equal(monitor.spec.podMetricsEndpoints[0].port, sidecar.ports[0].name);
     assert.equal(monitor.spec.podMetricsEndpoints[0].path, '/metrics');
+    // The README's section names the sidecar, a scrape config and every alert of the rule file.
+    const readme = fs.readFileSync(path.join(TOP, 'README.md'), 'utf8');
+    const section = /\n## Watching the chaincode path\n([\s\S]*?)\n## /.exec(readme)?.[1];
+    assert.ok(section, 'the README has the section');
+    assert.ok(section.includes('ccaas-builder-exporter') && section.includes('env: *peer-env'), 'the sidecar');
+    assert.ok(section.includes('scrape_configs:') && section.includes('pod-monitor.yaml'), 'the scrape config');
+    const rule = YAML.parse(fs.readFileSync(path.join(TOP, 'packaging/kubernetes/monitoring/prometheus-rule.yaml'), 'utf8'));
+    for (const { alert, expr } of rule.spec.groups[0].rules) assert.ok(section.includes(`| \`${alert}\` |`), `${alert} in the README's table (${expr})`);
   });
 });

@@ -470,6 +470,45 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       assert.deepEqual(report.builders.map((b) => [b.name, b.ours]), builders.map((b, i) => [b.name, i === 0]));
       assert.deepEqual(report.builds.map((b) => [b.package_id, b.ok, b.ccid_reported]), [[pkg.id, true, pkg.id]]);
       assert.deepEqual(report.packages.map((p) => [p.package_id, p.claimed_by]), [[pkg.id, builders[0].name]]);
+
+      // The exporter sidecar as the manifest gives it: its image, command, environment and mounts
+      // (read-only where it says), the same user and read-only root; scraped from this machine as
+      // Prometheus would, then stopped as kubelet stops a container (SIGTERM).
+      const sidecar = pod.containers.find((c) => c.name === 'ccaas-builder-exporter');
+      assert.equal(sidecar.image, PEER_IMAGE);
+      const hostOf = (mount) => (volumeOf(mount) ? path.join(host, `vol-${mount.name}`) : ledger);
+      const sidecarVolumes = sidecar.volumeMounts.filter((m) => m.mountPath !== peerEnv.TMPDIR)
+        .map((m) => `${hostOf(m)}:${m.mountPath}${m.readOnly ? ':ro' : ''}`);
+      const sidecarEnv = Object.fromEntries(sidecar.env.map((e) => [e.name, e.value]));
+      const name = `ccaas-exporter-${process.pid}`;
+      const port = Number(sidecar.ports[0].containerPort);
+      const started = engine.run(sidecar.image, sidecar.command, {
+        user, volumes: sidecarVolumes, env: sidecarEnv,
+        extra: ['-d', '--name', name, ...shape, '--network', 'host', '--add-host', `${fqdn}:127.0.0.1`],
+      });
+      assert.equal(started.status, 0, started.stderr);
+      const waiter = spawn(DOCKER, ['wait', name], { env: engine.env, stdio: ['ignore', 'pipe', 'ignore'] });
+      let exitText = '';
+      waiter.stdout.on('data', (d) => { exitText += d; });
+      const waited = new Promise((resolve) => waiter.once('exit', resolve));
+      let body = '';
+      for (let i = 0; i < 150 && !/^ccaas_builder_exporter_runs_total [1-9]/m.test(body); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      }
+      const series = (metric) => body.split('\n').filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `));
+      assert.deepEqual(series('ccaas_builder_chaincode_probe_success'),
+        [`ccaas_builder_chaincode_probe_success{package_id="${pkg.id}",label="${pkg.label}",address="${connection.address}",builder="${builders[0].name}"} 1`], body);
+      assert.deepEqual(series('ccaas_builder_builder_info').map((l) => /builder="([^"]+)".*usable="(\w+)"/.exec(l).slice(1)),
+        builders.map((b) => [b.name, 'true']), 'every builder the peer lists is where the sidecar looks');
+      assert.deepEqual(series('ccaas_builder_doctor_findings{severity="error"'), ['ccaas_builder_doctor_findings{severity="error"} 0']);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+      const stopping = process.hrtime.bigint();
+      engine.must(['stop', '-t', '10', name]);
+      await waited;
+      const stopMs = Number(process.hrtime.bigint() - stopping) / 1e6;
+      assert.equal(exitText.trim(), '0', 'exit 0 on SIGTERM');
+      assert.ok(stopMs < 5000, `docker stop took ${stopMs} ms (the grace period is 10 s: SIGKILL was not needed)`);
     } finally {
       shim.kill('SIGKILL');
     }
