@@ -8,13 +8,15 @@ namespace ccaas::watch {
 
 namespace {
 
-// HELP text escapes backslash and newline only.
-std::string escape_help(std::string_view text)
+// Backslash and newline escaped, and the double quote too inside a label value (HELP text keeps it).
+std::string escape(std::string_view text, bool quote)
 {
   std::string out;
+  out.reserve(text.size());
   for (const char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
+    if (c == '\\' || (quote && c == '"')) {
+      out += '\\';
+      out += c;
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -28,20 +30,7 @@ std::string escape_help(std::string_view text)
 
 std::string escape_label_value(std::string_view value)
 {
-  std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escape(value, true);
 }
 
 std::string format_value(double value)
@@ -63,7 +52,7 @@ std::string format_value(double value)
 void Exposition::family(std::string_view name, MetricType type, std::string_view help)
 {
   m_name = name;
-  m_text += "# HELP " + m_name + " " + escape_help(help) + "\n";
+  m_text += "# HELP " + m_name + " " + escape(help, false) + "\n";
   m_text += "# TYPE " + m_name + (type == MetricType::counter ? " counter\n" : " gauge\n");
 }
 
