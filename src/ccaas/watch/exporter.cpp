@@ -9,12 +9,15 @@
 // Four workers: Prometheus scrapes one at a time, a second is an operator's curl.
 #define CPPHTTPLIB_THREAD_POOL_COUNT 4
 // g++ 12 with -fsanitize warns maybe-uninitialized inside libstdc++'s <regex>, which httplib.h is
-// the first to include here (a false positive of that compiler in
-// code that is not ours).
+// the first to include here: a false positive of that compiler, in code that is not ours.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <httplib.h>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #include <poll.h>
 #include <pthread.h>
