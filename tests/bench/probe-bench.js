@@ -162,9 +162,13 @@ async function exporterBench(ns, work) {
   };
   try {
     const first = await at(100);
+    const trend = [first];
+    for (const mark of [250, 500, 750].filter((m) => m < last)) trend.push(await at(mark));
     const second = await at(last);
+    trend.push(second);
     const runs = second.runs - first.runs;
     console.log('');
+    console.log(`exporter RSS KiB by run: ${trend.map((p) => `${p.runs}: ${p.rssKb}`).join(', ')}`);
     console.log(`| run --doctor --serve, 20 chaincodes, --interval 1ms | at run ${first.runs} | at run ${second.runs} |`);
     console.log('|---|---|---|');
     console.log(`| exporter RSS KiB | ${first.rssKb} | ${second.rssKb} (${second.rssKb >= first.rssKb ? '+' : ''}${second.rssKb - first.rssKb}) |`);
