@@ -46,6 +46,7 @@ TEST_CASE("the doctor's report as series: a failed probe's stage, the expiry, th
   build.package_id = "cc_1.0:ab";
   build.builder_name = "ccaas-builder";
   build.release_connection = true;
+  build.dialled = true;
   build.client_cert_not_after = 1'800'000'000;
   probe::ProbeReport probed;
   probed.address = "cc:7052";

@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -134,10 +135,7 @@ nlohmann::json json_of(const steps::DoctorReport& report)
 // "2 error(s), 0 warning(s), 9 ok": the last line of the doctor's output, and the exporter's log.
 std::string summary(const steps::DoctorReport& report)
 {
-  int counts[3] = {0, 0, 0};
-  for (const steps::Finding& f : report.findings) {
-    ++counts[static_cast<int>(f.severity)];
-  }
+  const std::array<int, 3> counts = steps::severity_counts(report.findings);
   return std::to_string(counts[2]) + " error(s), " + std::to_string(counts[1]) + " warning(s), "
          + std::to_string(counts[0]) + " ok";
 }

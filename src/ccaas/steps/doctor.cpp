@@ -91,4 +91,13 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   return report;
 }
 
+std::array<int, 3> severity_counts(const std::vector<Finding>& findings)
+{
+  std::array<int, 3> counts{};
+  for (const Finding& f : findings) {
+    ++counts.at(static_cast<std::size_t>(f.severity));
+  }
+  return counts;
+}
+
 } // namespace ccaas::steps

@@ -5,6 +5,7 @@
 #include "ccaas/steps/context.hpp"
 #include "ccaas/util/json_read.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -51,9 +52,10 @@ struct InstalledPackage {
 struct BuildInfo {
   std::filesystem::path directory;
   std::optional<std::string> package_id;
-  std::string builder_name;                          // from build-info.json
-  std::optional<std::string> type;                   // the installed package's type, when it is installed
-  bool release_connection = false;                   // release/chaincode/server/connection.json is there
+  std::string builder_name;        // from build-info.json
+  std::optional<std::string> type; // the installed package's type, when it is installed
+  bool release_connection = false; // release/chaincode/server/connection.json is there
+  bool dialled = false;            // the peer dials this build's server at its next launch, so the doctor probes it
   std::optional<json::Json> connection;              // as the peer reads it, redacted
   std::optional<std::int64_t> client_cert_not_after; // the certificate the peer presents, when it presents one
   std::optional<probe::ProbeReport> report;
@@ -77,5 +79,8 @@ struct DoctorReport {
 };
 
 DoctorReport doctor(const DoctorInput& input, Context& context);
+
+// How many findings of each severity, indexed by Severity: the doctor's closing count and its series.
+std::array<int, 3> severity_counts(const std::vector<Finding>& findings);
 
 } // namespace ccaas::steps

@@ -155,6 +155,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     if (!build.release_connection && (builder == builders.end() || !builder->ours)) {
       source.clear(); // the peer will not dial it: it calls that builder's run, or fails (said above)
     }
+    build.dialled = !source.empty();
     if (!source.empty() && file::exists_nofollow(source)) {
       // As run and release read it: every check but the key pairing build made.
       Collector collected;

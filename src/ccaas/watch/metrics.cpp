@@ -45,10 +45,7 @@ std::vector<Dialled> dialled_builds(const steps::DoctorReport& report)
 {
   std::vector<Dialled> out;
   for (const steps::BuildInfo& build : report.builds) {
-    const bool ours = std::any_of(report.builders.begin(), report.builders.end(), [&](const steps::BuilderInfo& b) {
-      return b.ours && b.name == build.builder_name;
-    });
-    if (!build.report && !(build.release_connection || ours)) {
+    if (!build.dialled) {
       continue; // the peer calls another builder's run for it: said in the findings, not dialled
     }
     const std::string id = build.package_id.value_or(build.directory.filename().string());
@@ -176,10 +173,7 @@ void peer_series(Exposition& out, const steps::DoctorReport& report)
               {"ours", first != report.builders.end() && first->ours ? "true" : "false"}},
              1);
   out.family("ccaas_builder_doctor_findings", MetricType::gauge, "The doctor's findings in its last run, by severity");
-  std::array<int, 3> counts{};
-  for (const steps::Finding& f : report.findings) {
-    ++counts.at(static_cast<std::size_t>(f.severity));
-  }
+  const std::array<int, 3> counts = steps::severity_counts(report.findings);
   for (const steps::Severity severity : {steps::Severity::error, steps::Severity::warning, steps::Severity::ok}) {
     out.sample({{"severity", steps::severity_name(severity)}}, counts.at(static_cast<std::size_t>(severity)));
   }
