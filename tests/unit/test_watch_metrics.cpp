@@ -42,8 +42,9 @@ TEST_CASE("the doctor's report as series: a failed probe's stage, the expiry, th
   ours.ours = ours.claims_ccaas = ours.usable = true;
   report.builders = {fabric, ours};
   steps::BuildInfo build;
-  build.directory = "/fs/externalbuilder/builds/cc_1.0-ab";
-  build.package_id = "cc_1.0:ab";
+  const std::string hash(64, 'a');
+  build.directory = "/fs/externalbuilder/builds/cc_1.0-" + hash;
+  build.package_id = "cc_1.0:" + hash;
   build.builder_name = "ccaas-builder";
   build.release_connection = true;
   build.dialled = true;
@@ -55,9 +56,10 @@ TEST_CASE("the doctor's report as series: a failed probe's stage, the expiry, th
   probed.total_ms = 2001.75;
   build.report = probed;
   report.builds = {build};
-  report.findings = {{steps::Severity::error, "chaincode cc_1.0:ab", "probe", "failed", ""}};
+  report.findings = {{steps::Severity::error, "chaincode cc_1.0:" + hash, "probe", "failed", ""}};
   const std::string text = watch::doctor_metrics(report, {1'700'000'000, 2.5});
-  const std::string labels = "package_id=\"cc_1.0:ab\",label=\"cc_1.0\",address=\"cc:7052\",builder=\"ccaas-builder\"";
+  const std::string labels =
+    "package_id=\"cc_1.0:" + hash + "\",label=\"cc_1.0\",address=\"cc:7052\",builder=\"ccaas-builder\"";
   CHECK(text.find("ccaas_builder_chaincode_probe_success{" + labels + "} 0\n") != std::string::npos);
   CHECK(text.find("ccaas_builder_chaincode_probe_failed_stage{" + labels + ",stage=\"tcp\"} 1\n") != std::string::npos);
   CHECK(text.find("ccaas_builder_chaincode_probe_failed_stage{" + labels + ",stage=\"dns\"} 0\n") != std::string::npos);

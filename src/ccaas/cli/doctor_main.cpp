@@ -13,7 +13,6 @@
 
 #include <array>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -235,14 +234,13 @@ int run_doctor(int argc, char** argv)
     if (options.output == Output::serve) {
       Quiet quiet;
       const watch::RunOnce run_once = [&input, &quiet]() -> std::optional<watch::Snapshot> {
-        steps::Context each{
-          quiet, probe::Cancel{signals::termination_fd()}, static_cast<std::int64_t>(std::time(nullptr))};
+        steps::Context each = make_context(quiet, false); // the handlers are installed above
         const TimedReport run = timed_doctor(input, each);
         if (each.cancel.requested()) {
           return std::nullopt;
         }
         return watch::Snapshot{
-          watch::doctor_metrics(run.report, run.timing), summary(run.report), run.report.unchecked};
+          watch::doctor_metrics(run.report, run.timing), summary(run.report), run.report.unchecked, run.timing.started};
       };
       watch::serve({*options.listen, options.interval_ns, signals::termination_fd()}, run_once, reporter);
       return steps::Outcome::ok;

@@ -151,13 +151,12 @@ private:
   {
     const std::uint64_t number = m_state.runs() + 1;
     try {
-      const std::int64_t started = static_cast<std::int64_t>(std::time(nullptr));
       std::optional<Snapshot> snapshot = m_run_once();
       if (!snapshot) {
         return false;
       }
       m_state.completed(
-        std::make_shared<const std::string>(std::move(snapshot->metrics)), started, snapshot->unchecked);
+        std::make_shared<const std::string>(std::move(snapshot->metrics)), snapshot->started, snapshot->unchecked);
       log_change("run " + std::to_string(number) + ": ", snapshot->summary);
     } catch (const std::exception& e) {
       m_state.failed();

@@ -27,9 +27,10 @@ std::optional<ListenAddress> parse_listen_address(const std::string& text, std::
 
 // What one doctor run gives the exporter.
 struct Snapshot {
-  std::string metrics;    // the run's series, from doctor_metrics
-  std::string summary;    // one line for the log: "2 error(s), 0 warning(s), 9 ok"
-  bool unchecked = false; // some check could not run (the doctor's own trouble): a failed run, series kept
+  std::string metrics;      // the run's series, from doctor_metrics
+  std::string summary;      // one line for the log: "2 error(s), 0 warning(s), 9 ok"
+  bool unchecked = false;   // some check could not run (the doctor's own trouble): a failed run, series kept
+  std::int64_t started = 0; // when the run started, seconds since the epoch (the run's own clock)
 };
 
 // Runs the doctor once. Returns nothing when a termination signal cancelled the run; throws

@@ -1,5 +1,6 @@
 #include "ccaas/watch/metrics.hpp"
 
+#include "ccaas/contract/package_id.hpp"
 #include "ccaas/probe/probe.hpp"
 #include "ccaas/watch/exposition.hpp"
 
@@ -37,8 +38,8 @@ struct Dialled {
 
 std::string label_of(const std::string& package_id)
 {
-  const std::size_t colon = package_id.rfind(':');
-  return colon == std::string::npos ? package_id : package_id.substr(0, colon);
+  const auto parsed = contract::parse_package_id(package_id);
+  return parsed ? parsed->label : package_id; // a build directory of another shape: its name
 }
 
 std::vector<Dialled> dialled_builds(const steps::DoctorReport& report)
