@@ -12,6 +12,7 @@ const { BIN_DIR, makePackage, tempDir, writeTree } = require(path.join(h, 'peer'
 const { fabricCcaasBuilder } = require(path.join(h, 'builders'));
 const { Pki } = require(path.join(h, 'certs'));
 const { Netns, available } = require(path.join(h, 'netns'));
+const { waitForRuns } = require(path.join(h, 'scrape'));
 const servers = require(path.join(h, 'servers'));
 
 const CCID = `bench_1.0:${'b'.repeat(64)}`;
@@ -72,6 +73,23 @@ async function main() {
   }
 }
 
+// 20 chaincodes installed on a peer at fsPath as the peer leaves them: each package in the store
+// (<label>.<hash>.tar.gz) and its durable build by ccaas-builder, connection.json from connectionOf(i).
+function installChaincodes(fsPath, prefix, connectionOf) {
+  const store = path.join(fsPath, 'lifecycle', 'chaincodes');
+  fs.mkdirSync(store, { recursive: true });
+  for (let i = 0; i < 20; i++) {
+    const connection = connectionOf(i);
+    const pkg = makePackage({ label: `${prefix}${i}_1.0`, files: { 'connection.json': connection }, dir: tempDir('ccaas-bench-pkg-') });
+    fs.copyFileSync(pkg.file, path.join(store, `${pkg.id.replace(':', '.')}.tar.gz`));
+    writeTree(path.join(fsPath, 'externalbuilder', 'builds', pkg.id.replace(':', '-')), {
+      'build-info.json': { builder_name: 'ccaas-builder' },
+      'bld/connection.json': connection,
+      'release/chaincode/server/connection.json': connection,
+    });
+  }
+}
+
 // run --doctor on a peer with 20 installed chaincodes (each in the package store, with its durable
 // build), half of them behind a blackholed port: every build is probed at once, so the answer
 // should come within one dial timeout (2s) + 1s. Twice: this builder first (no detect to run), and
@@ -80,18 +98,7 @@ async function main() {
 // CCAAS_BUILDER_BENCH_DOCTOR_BIN: another build's bin/ to time on the same peer (an older one).
 async function doctorBench(ns, work) {
   const fsPath = path.join(work, 'peer');
-  const store = path.join(fsPath, 'lifecycle', 'chaincodes');
-  fs.mkdirSync(store, { recursive: true });
-  for (let i = 0; i < 20; i++) {
-    const connection = { address: `cc.bench:${i % 2 ? 7253 : 7251}`, dial_timeout: '2s' };
-    const pkg = makePackage({ label: `doc${i}_1.0`, files: { 'connection.json': connection }, dir: tempDir('ccaas-bench-pkg-') });
-    fs.copyFileSync(pkg.file, path.join(store, `${pkg.id.replace(':', '.')}.tar.gz`));
-    writeTree(path.join(fsPath, 'externalbuilder', 'builds', pkg.id.replace(':', '-')), {
-      'build-info.json': { builder_name: 'ccaas-builder' },
-      'bld/connection.json': connection,
-      'release/chaincode/server/connection.json': connection,
-    });
-  }
+  installChaincodes(fsPath, 'doc', (i) => ({ address: `cc.bench:${i % 2 ? 7253 : 7251}`, dial_timeout: '2s' }));
   const fabric = fabricCcaasBuilder(path.join(work, 'fabric-ccaas'));
   const entry = (name, dir) => `    - name: ${name}\n      path: ${dir}\n`;
   const configs = {
@@ -127,22 +134,11 @@ async function doctorBench(ns, work) {
 async function exporterBench(ns, work) {
   const last = Number(process.env.CCAAS_BUILDER_BENCH_EXPORTER_RUNS ?? 1000);
   const fsPath = path.join(work, 'exporter-peer');
-  for (let i = 0; i < 20; i++) {
-    const connection = { address: 'cc.bench:7251', dial_timeout: '2s' };
-    const pkg = makePackage({ label: `watch${i}_1.0`, files: { 'connection.json': connection }, dir: tempDir('ccaas-bench-pkg-') });
-    const store = path.join(fsPath, 'lifecycle', 'chaincodes');
-    fs.mkdirSync(store, { recursive: true });
-    fs.copyFileSync(pkg.file, path.join(store, `${pkg.id.replace(':', '.')}.tar.gz`));
-    writeTree(path.join(fsPath, 'externalbuilder', 'builds', pkg.id.replace(':', '-')), {
-      'build-info.json': { builder_name: 'ccaas-builder' },
-      'release/chaincode/server/connection.json': connection,
-    });
-  }
+  installChaincodes(fsPath, 'watch', () => ({ address: 'cc.bench:7251', dial_timeout: '2s' }));
   const config = path.join(work, 'exporter-config');
   writeTree(config, { 'core.yaml': `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  externalBuilders:\n    - name: ccaas-builder\n      path: ${path.dirname(BIN_DIR)}\n` });
   const port = 9465;
   const exporter = ns.spawn(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config, '--serve', `127.0.0.1:${port}`, '--interval', '1ms'], { env: { PATH: process.env.PATH } });
-  const scrapeScript = path.resolve(__dirname, '../integration/harness/scrape.js');
   const value = (text, name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
   const status = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${exporter.pid}/status`, 'utf8'))[1]);
   const cpuMs = () => {
@@ -150,15 +146,8 @@ async function exporterBench(ns, work) {
     return (Number(fields[11]) + Number(fields[12])) * 1000 / 100; // utime + stime, in clock ticks of 10 ms
   };
   const at = async (runs) => {
-    for (;;) {
-      const r = ns.exec(process.execPath, [scrapeScript, `http://127.0.0.1:${port}/metrics`], { maxBuffer: 64 << 20 });
-      const [answer] = r.code === 0 ? JSON.parse(r.stdout) : [{}];
-      const done = answer.body ? value(answer.body, 'ccaas_builder_exporter_runs_total') : 0;
-      if (done >= runs) {
-        return { runs: done, rssKb: status('VmRSS'), cpuMs: cpuMs(), at: Date.now(), run: value(answer.body, 'ccaas_builder_doctor_run_duration_seconds'), errors: /ccaas_builder_doctor_findings\{severity="error"\} (\d+)/.exec(answer.body)[1] };
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const body = await waitForRuns(ns, `http://127.0.0.1:${port}/metrics`, runs, { timeoutMs: 3600000, pauseMs: 200 });
+    return { runs: value(body, 'ccaas_builder_exporter_runs_total'), rssKb: status('VmRSS'), cpuMs: cpuMs(), at: Date.now(), run: value(body, 'ccaas_builder_doctor_run_duration_seconds'), errors: /ccaas_builder_doctor_findings\{severity="error"\} (\d+)/.exec(body)[1] };
   };
   try {
     const first = await at(100);

@@ -18,6 +18,7 @@ const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
 const { fabricCcaasBuilder, recordExternalBuilder } = require('./harness/builders');
+const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { atomicWriterVolume } = require('./harness/kubelet');
 
 const BUILDER = path.dirname(BIN_DIR);
@@ -30,17 +31,6 @@ let ns;
 let root;
 const pkgs = {};
 const builders = {};
-
-function coreYaml({ fsPath, list, startup = '300s' }) {
-  const entries = list.map(([name, dir, env = '[CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]']) => `    - name: ${name}\n      path: ${dir}\n      propagateEnvironment: ${env}`);
-  return `peer:\n  fileSystemPath: ${fsPath}\nchaincode:\n  startuptimeout: ${startup}\n  externalBuilders:\n${entries.join('\n')}\nvm:\n  endpoint: ""\n`;
-}
-
-function plainConfig(text) {
-  const dir = tempDir('ccaas-field-config-');
-  fs.writeFileSync(path.join(dir, 'core.yaml'), text);
-  return dir;
-}
 
 // run --doctor in the namespace; as: extra argv before the program (setpriv for another user).
 function doctor(env, { as = [], args = [] } = {}) {

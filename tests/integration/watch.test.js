@@ -17,12 +17,13 @@ const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const { Pki, isoDaysFromNow } = require('./harness/certs');
 const { fabricCcaasBuilder } = require('./harness/builders');
+const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { parseExposition, select, only, seriesText } = require('./harness/exposition');
+const { scrapeIn, waitForRuns: waitForExporterRuns } = require('./harness/scrape');
 const servers = require('./harness/servers');
 
 const TOP = path.resolve(__dirname, '../..');
 const BUILDER = path.dirname(BIN_DIR);
-const SCRAPE = path.join(__dirname, 'harness', 'scrape.js');
 const HOST = 'cc.org1.test';
 const PORT = { healthy: 7501, blackholed: 7502, otherid: 7503, expiring: 7504, mtls: 7505 };
 const EXPORTER = 9464;
@@ -45,13 +46,6 @@ async function stopExporters() {
   }
 }
 
-function coreYaml(dir, list) {
-  const entries = list.map(([name, p]) => `    - name: ${name}\n      path: "${p}"\n      propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]\n`).join('');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'core.yaml'), `peer:\n  fileSystemPath: "${fsPath}"\nchaincode:\n  externalBuilders:\n${entries}vm:\n  endpoint: ""\n`);
-  return dir;
-}
-
 function metrics(configDir, env = {}) {
   const r = ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', '--config', configDir, '--metrics'], { env: { PATH: process.env.PATH, ...env } });
   assert.equal(r.signal, null);
@@ -63,11 +57,7 @@ function promtoolCheck(text) {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-function scrape(url, count = 1, spacing = 0) {
-  const r = ns.exec(process.execPath, [SCRAPE, url, String(count), String(spacing)], { maxBuffer: 256 << 20 });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
+const scrape = (url, count, spacing) => scrapeIn(ns, url, count, spacing);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,19 +69,8 @@ function startExporter(configDir, args = [], env = {}) {
   return child;
 }
 
-// Scrapes until runs_total reaches at least `runs`; returns that scrape's samples.
-async function waitForRuns(runs, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const [answer] = scrape(`http://127.0.0.1:${EXPORTER}/metrics`);
-    if (answer.status === 200) {
-      const samples = parseExposition(answer.body);
-      if (only(samples, 'ccaas_builder_exporter_runs_total').value >= runs) return samples;
-    }
-    await sleep(100);
-  }
-  throw new Error(`the exporter did not complete ${runs} run(s) in ${timeoutMs} ms`);
-}
+// The samples of the first scrape after the exporter completed `runs` runs.
+const waitForRuns = async (runs) => parseExposition(await waitForExporterRuns(ns, `http://127.0.0.1:${EXPORTER}/metrics`, runs));
 
 describe('the doctor as a Prometheus exporter', { skip }, () => {
   before(async () => {
@@ -130,7 +109,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
   afterEach(stopExporters);
   after(async () => { await ns?.close(); });
 
-  const config = () => coreYaml(tempDir('ccaas-watch-config-'), [['ccaas-builder', BUILDER]]);
+  const config = () => plainConfig(coreYaml({ fsPath, list: [['ccaas-builder', BUILDER]] }));
   const series = {}; // what the rules' test reads: each case's scraped samples and its run's start
 
   test('--metrics: the findings as series promtool accepts, per chaincode and per peer, no PEM', () => {
@@ -184,7 +163,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
 
   test('--metrics: another builder listed first that claims ccaas packages, found by running its detect', () => {
     const fabric = fabricCcaasBuilder(path.join(tempDir('ccaas-watch-builders-'), 'fabric-ccaas'));
-    const r = metrics(coreYaml(tempDir('ccaas-watch-config-'), [['fabric-ccaas', fabric], ['ccaas-builder', BUILDER]]));
+    const r = metrics(plainConfig(coreYaml({ fsPath, list: [['fabric-ccaas', fabric], ['ccaas-builder', BUILDER]] })));
     assert.deepEqual(promtoolCheck(r.stdout), { code: 0, out: '' });
     const samples = parseExposition(r.stdout);
     assert.deepEqual(only(samples, 'ccaas_builder_ccaas_first_claimant').labels, { builder: 'fabric-ccaas', ours: 'false' });
@@ -257,7 +236,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
 
   test('--serve: runs whose checks cannot all run (no scratch space) count as failures, and the series stay', async () => {
     const fabric = fabricCcaasBuilder(path.join(tempDir('ccaas-watch-builders-'), 'fabric-ccaas'));
-    const dir = coreYaml(tempDir('ccaas-watch-config-'), [['fabric-ccaas', fabric], ['ccaas-builder', BUILDER]]);
+    const dir = plainConfig(coreYaml({ fsPath, list: [['fabric-ccaas', fabric], ['ccaas-builder', BUILDER]] }));
     const exporter = startExporter(dir, ['--interval', '200ms'], { TMPDIR: '/nonexistent/tmp' });
     const samples = await waitForRuns(2);
     assert.equal(only(samples, 'ccaas_builder_exporter_last_run_success').value, 0);

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { Peer, makePackage, makePackageFromFixture, tempDir } = require('./peer');
 const { Pki } = require('./certs');
 const { Netns, available } = require('./netns');
+const { waitForRuns } = require('./scrape');
 const servers = require('./servers');
 
 const top = path.resolve(__dirname, '../../..');
@@ -151,13 +152,7 @@ async function watch(ns, peer, configDir, brokenId) {
   say(`  $ run ${args.join(' ')}`);
   const exporter = ns.spawn(path.join(peer.binDir, 'run'), args, { env: { ...peer.peerEnv } });
   const exited = new Promise((resolve) => exporter.once('exit', (code) => resolve(code)));
-  const scrapeScript = path.join(__dirname, 'scrape.js');
-  let body = '';
-  for (let i = 0; i < 100 && !/^ccaas_builder_exporter_runs_total [1-9]/m.test(body); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const r = ns.exec(process.execPath, [scrapeScript, 'http://127.0.0.1:9464/metrics'], { maxBuffer: 64 << 20 });
-    body = r.code === 0 ? (JSON.parse(r.stdout)[0].body ?? '') : '';
-  }
+  const body = await waitForRuns(ns, 'http://127.0.0.1:9464/metrics', 1);
   say(`  $ curl -s http://127.0.0.1:9464/metrics | grep '${brokenId.slice(0, 28)}'   # of ${body.split('\n').length - 1} lines; the stages that did not fail (0) left out`);
   for (const line of body.split('\n')) {
     if (line.includes(`package_id="${brokenId}"`) && !/_failed_stage\{.* 0$/.test(line)) say(`    ${line}`);
