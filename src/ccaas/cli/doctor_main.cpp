@@ -139,6 +139,19 @@ std::string summary(const steps::DoctorReport& report)
          + std::to_string(counts[0]) + " ok";
 }
 
+// The checks that could not run, for the exporter's log, which prints no findings: without it, a
+// sidecar's log would say that a run failed and not why.
+std::string own_trouble(const steps::DoctorReport& report)
+{
+  std::string out;
+  for (const steps::Finding& f : report.findings) {
+    if (f.own_trouble) {
+      out += "; could not check " + f.group + ": " + f.message;
+    }
+  }
+  return out;
+}
+
 void print(const steps::DoctorReport& report, log::Reporter& reporter)
 {
   std::string group;
@@ -239,8 +252,10 @@ int run_doctor(int argc, char** argv)
         if (each.cancel.requested()) {
           return std::nullopt;
         }
-        return watch::Snapshot{
-          watch::doctor_metrics(run.report, run.timing), summary(run.report), run.report.unchecked, run.timing.started};
+        return watch::Snapshot{watch::doctor_metrics(run.report, run.timing),
+                               summary(run.report) + own_trouble(run.report),
+                               run.report.unchecked,
+                               run.timing.started};
       };
       watch::serve({*options.listen, options.interval_ns, signals::termination_fd()}, run_once, reporter);
       return steps::Outcome::ok;

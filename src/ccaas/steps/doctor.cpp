@@ -32,7 +32,6 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   report.packages = read_installed(report.config, findings);
   const config::PackageTypes types = our_types(report.builders, input.env);
   const bool claims_known = find_claims(input, types, report.builders, report.packages, findings);
-  report.unchecked = !claims_known;
   check_order(report.config, report.builders, input, findings);
   check_fallback(report.config, findings);
   report_claims(report.packages, report.builders, claims_known, types, findings);
@@ -48,8 +47,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
     if (build.report->cancelled) {
       report.outcome = Outcome::terminated;
     } else if (build.report->unchecked) {
-      report.unchecked = true;
-      findings.add(Severity::warning, group, "probe", probe::verdict_line(*build.report));
+      findings.cannot_check(group, "probe", probe::verdict_line(*build.report), ""); // the line has the hint
     } else if (build.report->ok) {
       findings.add(build.report->warnings.empty() ? Severity::ok : Severity::warning,
                    group,
@@ -82,6 +80,8 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   std::stable_sort(report.findings.begin(), report.findings.end(), [&rank](const Finding& a, const Finding& b) {
     return rank(a) < rank(b);
   });
+  report.unchecked =
+    std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.own_trouble; });
   report.ok = std::none_of(
     report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.severity == Severity::error; });
   if (report.outcome != Outcome::terminated) {

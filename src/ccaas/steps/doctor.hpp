@@ -26,7 +26,8 @@ struct Finding {
   std::string group;   // "configuration", "builders", or "chaincode <package ID>"
   std::string subject; // what it is about: a file, a variable, a builder, a build
   std::string message;
-  std::string hint; // the fix, when there is one
+  std::string hint;         // the fix, when there is one
+  bool own_trouble = false; // a warning that a check could not run, for a reason of the doctor's own
 };
 
 struct BuilderInfo {
@@ -74,7 +75,7 @@ struct DoctorReport {
   std::vector<BuildInfo> builds;
   std::vector<Finding> findings;
   bool ok = true;         // no finding is an error
-  bool unchecked = false; // a check could not run for a reason of the doctor's own (no scratch space)
+  bool unchecked = false; // a finding is own_trouble: a check could not run (no scratch space)
   Outcome outcome = Outcome::ok;
 };
 

@@ -34,7 +34,13 @@ public:
   }
   void add(Severity severity, std::string group, std::string subject, std::string message, std::string hint = {})
   {
-    m_out.push_back({severity, std::move(group), std::move(subject), std::move(message), std::move(hint)});
+    m_out.push_back({severity, std::move(group), std::move(subject), std::move(message), std::move(hint), false});
+  }
+  // A check that could not run: no verdict on the peer, a warning that says why.
+  void cannot_check(std::string group, std::string subject, std::string message, std::string hint)
+  {
+    m_out.push_back(
+      {Severity::warning, std::move(group), std::move(subject), std::move(message), std::move(hint), true});
   }
 
 private:

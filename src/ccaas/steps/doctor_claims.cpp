@@ -162,15 +162,14 @@ bool find_claims(const DoctorInput& input,
     for (const BuilderInfo* b : asked) {
       names.push_back(b->name);
     }
-    findings.add(Severity::warning,
-                 k_builders,
-                 "detect",
-                 std::string("could not run the bin/detect of ") + join(names)
-                   + ", listed before ccaas-builder: " + e.what()
-                   + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
-                     "not known",
-                 "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
-                 "readOnlyRootFilesystem)");
+    findings.cannot_check(k_builders,
+                          "detect",
+                          std::string("could not run the bin/detect of ") + join(names)
+                            + ", listed before ccaas-builder: " + e.what()
+                            + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
+                              "not known",
+                          "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
+                          "readOnlyRootFilesystem)");
     return false;
   }
 
