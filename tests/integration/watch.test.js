@@ -13,6 +13,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
+const { PodMonitor } = require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor');
+const { PrometheusRule } = require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule');
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const { Pki, isoDaysFromNow } = require('./harness/certs');
@@ -383,6 +385,20 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
   });
 
   test('the manifests: the sidecar sees what the peer sees, and the PodMonitor scrapes its port', () => {
+    // The monitoring resources against the Prometheus operator's CRD schemas (the models of
+    // @kubernetes-models/prometheus-operator, generated from its CRDs), which reject a wrong one.
+    const monitoring = (f) => YAML.parse(fs.readFileSync(path.join(TOP, 'packaging/kubernetes/monitoring', f), 'utf8'));
+    const monitor = monitoring('pod-monitor.yaml');
+    const rule = monitoring('prometheus-rule.yaml');
+    assert.doesNotThrow(() => new PodMonitor(monitor).validate());
+    assert.doesNotThrow(() => new PrometheusRule(rule).validate());
+    const badMonitor = structuredClone(monitor);
+    badMonitor.spec.podMetricsEndpoints[0].port = 9464;
+    assert.throws(() => new PodMonitor(badMonitor).validate(), /podMetricsEndpoints\/0\/port must be string/);
+    const badRule = structuredClone(rule);
+    delete badRule.spec.groups[0].rules[0].expr;
+    assert.throws(() => new PrometheusRule(badRule).validate(), /rules\/0 must have required property expr/);
+
     const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(TOP, 'packaging/kubernetes/peer.yaml'), 'utf8')).map((d) => d.toJS());
     const set = docs.find((d) => d.kind === 'StatefulSet');
     const pod = set.spec.template.spec;
@@ -404,7 +420,6 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     for (const needed of [env.FABRIC_CFG_PATH, core.peer.fileSystemPath, env.TMPDIR, builderPath]) assert.ok(mounted.includes(needed), needed);
     assert.equal(sidecar.ports[0].containerPort, 9464);
     assert.equal(sidecar.livenessProbe.httpGet.path, '/healthz');
-    const monitor = YAML.parse(fs.readFileSync(path.join(TOP, 'packaging/kubernetes/monitoring/pod-monitor.yaml'), 'utf8'));
     assert.equal(monitor.kind, 'PodMonitor');
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(set.spec.template.metadata.labels[k], v, `the pod has ${k}`);
     assert.equal(monitor.spec.podMetricsEndpoints[0].port, sidecar.ports[0].name);
@@ -415,7 +430,6 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     assert.ok(section, 'the README has the section');
     assert.ok(section.includes('ccaas-builder-exporter') && section.includes('env: *peer-env'), 'the sidecar');
     assert.ok(section.includes('scrape_configs:') && section.includes('pod-monitor.yaml'), 'the scrape config');
-    const rule = YAML.parse(fs.readFileSync(path.join(TOP, 'packaging/kubernetes/monitoring/prometheus-rule.yaml'), 'utf8'));
     for (const { alert, expr } of rule.spec.groups[0].rules) assert.ok(section.includes(`| \`${alert}\` |`), `${alert} in the README's table (${expr})`);
   });
 });
