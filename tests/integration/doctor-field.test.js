@@ -17,7 +17,7 @@ const { spawnSync } = require('node:child_process');
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
-const { fabricCcaasBuilder, recordExternalBuilder } = require('./harness/builders');
+const { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder } = require('./harness/builders');
 const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { atomicWriterVolume } = require('./harness/kubelet');
 
@@ -131,12 +131,7 @@ describe('the doctor in the field', { skip }, () => {
   });
 
   test('a builder before ours whose detect hangs: the doctor stops it at its bound and says the peer would hang there', () => {
-    const hanging = path.join(tempDir('ccaas-field-hang-'), 'hanging');
-    fs.mkdirSync(path.join(hanging, 'bin'), { recursive: true });
-    for (const step of ['detect', 'build']) {
-      fs.writeFileSync(path.join(hanging, 'bin', step), '#!/bin/sh\nexec sleep 61\n');
-      fs.chmodSync(path.join(hanging, 'bin', step), 0o755);
-    }
+    const hanging = hangingBuilder(path.join(tempDir('ccaas-field-hang-'), 'hanging'), 61);
     const fsPath = tempDir('ccaas-field-fs-');
     const config = plainConfig(coreYaml({ fsPath, list: [['hanging', hanging], ['ccaas-builder', BUILDER, OUR_ENV]] }));
     const { code, report, ms } = doctor({ TMPDIR: tempDir('ccaas-field-tmp-') }, { args: ['--config', config] });

@@ -18,7 +18,7 @@ const { PrometheusRule } = require('@kubernetes-models/prometheus-operator/monit
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const { Pki, isoDaysFromNow } = require('./harness/certs');
-const { fabricCcaasBuilder } = require('./harness/builders');
+const { fabricCcaasBuilder, hangingBuilder } = require('./harness/builders');
 const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { parseExposition, select, only, seriesText } = require('./harness/exposition');
 const { scrapeIn, waitForRuns: waitForExporterRuns } = require('./harness/scrape');
@@ -254,6 +254,22 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
       + 'No such file or directory (set TMPDIR to a writable directory): the doctor\'s own trouble, not the peer\'s; which builder claims '
       + 'ccaas packages is not known');
     series.failing = { samples: samples.filter((s) => s.name.startsWith('ccaas_builder_exporter') || s.name === 'ccaas_builder_doctor_unchecked'), run: 0 };
+  });
+
+  test('--serve: SIGTERM while the detect of a builder listed first hangs: out within a second, the detect killed', async () => {
+    const hanging = hangingBuilder(path.join(tempDir('ccaas-watch-builders-'), 'hanging'), 63);
+    const exporter = startExporter(plainConfig(coreYaml({ fsPath, list: [['hanging', hanging], ['ccaas-builder', BUILDER]] })));
+    const detectRuns = () => spawnSync('pgrep', ['-f', '^sleep 63$']).status === 0;
+    for (const end = Date.now() + 10000; !detectRuns() && Date.now() < end;) await sleep(50);
+    assert.ok(detectRuns(), 'the hanging detect runs');
+    const sent = process.hrtime.bigint();
+    exporter.kill('SIGTERM');
+    const { code, signal, at } = await exporter.exited;
+    const ms = Number(at - sent) / 1e6;
+    assert.deepEqual([code, signal], [0, null]);
+    assert.ok(ms <= 1000, `SIGTERM to exit: ${ms} ms`);
+    assert.equal(detectRuns(), false, 'the hanging detect was killed with the run');
+    assert.equal(exporter.output.trim().split('\n').at(-1), 'doctor: stopped on a termination signal after 0 run(s)');
   });
 
   test('--serve and --metrics refuse bad arguments in one line, exit 2; a port in use is exit 1', async () => {

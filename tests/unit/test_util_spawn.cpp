@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -55,6 +56,27 @@ TEST_CASE("spawn: a program that outlives the limit is killed, and the wait ends
   CHECK(exit.timed_out);
   CHECK(exit.code == -1);
   CHECK(exit.ms < 10'000); // bounded by the limit, not by the program
+}
+
+TEST_CASE("spawn: a readable cancel fd (a termination signal arrived) kills the program, long before the limit")
+{
+  test_support::TempDir dir;
+  const std::string program = script(dir, "hang", "exec sleep 30\n");
+  int fds[2] = {-1, -1};
+  REQUIRE(::pipe(fds) == 0);
+  const spawn::Exit quiet = spawn::run(program, {}, {"PATH=/usr/bin:/bin"}, std::chrono::milliseconds(300), fds[0]);
+  CHECK(quiet.timed_out); // nothing written: the fd does not cancel
+  CHECK_FALSE(quiet.cancelled);
+  const char byte = 1;
+  REQUIRE(::write(fds[1], &byte, 1) == 1);
+  const spawn::Exit exit = spawn::run(program, {}, {"PATH=/usr/bin:/bin"}, std::chrono::seconds(60), fds[0]);
+  CHECK(exit.started);
+  CHECK(exit.cancelled);
+  CHECK_FALSE(exit.timed_out);
+  CHECK(exit.code == -1);
+  CHECK(exit.ms < 30'000); // ended by the fd, not by the limit or the program
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 TEST_CASE("spawn: a signal the caller ignores is at its default in the child")

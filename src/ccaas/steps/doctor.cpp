@@ -31,7 +31,11 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   report.builders = check_builders(report.config, input, findings);
   report.packages = read_installed(report.config, findings);
   const config::PackageTypes types = our_types(report.builders, input.env);
-  const bool claims_known = find_claims(input, types, report.builders, report.packages, findings);
+  const bool claims_known = find_claims(input, types, report.builders, report.packages, context.cancel, findings);
+  if (context.cancel.requested()) {
+    report.outcome = Outcome::terminated; // a detect run was killed for it: what follows would say nothing
+    return report;
+  }
   check_order(report.config, report.builders, input, findings);
   check_fallback(report.config, findings);
   report_claims(report.packages, report.builders, claims_known, types, findings);

@@ -2,6 +2,7 @@
 
 #include "ccaas/config/settings.hpp"
 #include "ccaas/contract/connection.hpp"
+#include "ccaas/probe/deadline.hpp"
 #include "ccaas/steps/doctor.hpp"
 #include "ccaas/util/text.hpp"
 
@@ -73,11 +74,13 @@ config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const c
 std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings);
 // Who claims what, found as the peer finds it: the bin/detect of every builder listed before
 // ours (all of them when ours is not listed), run as the peer runs it, on a minimal ccaas package
-// and on each installed package. False when the doctor could not run them (its own trouble).
+// and on each installed package. False when the doctor could not run them (its own trouble) or
+// a termination signal ended them (cancel).
 bool find_claims(const DoctorInput& input,
                  const config::PackageTypes& types,
                  std::vector<BuilderInfo>& builders,
                  std::vector<InstalledPackage>& packages,
+                 const probe::Cancel& cancel,
                  Findings& findings);
 // One finding per installed package: which builder the peer gives it to when it builds it again.
 // known: find_claims could run every detect it needed.

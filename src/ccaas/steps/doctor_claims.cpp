@@ -132,6 +132,7 @@ bool find_claims(const DoctorInput& input,
                  const config::PackageTypes& types,
                  std::vector<BuilderInfo>& builders,
                  std::vector<InstalledPackage>& packages,
+                 const probe::Cancel& cancel,
                  Findings& findings)
 {
   const auto our = find_ours(builders);
@@ -174,12 +175,19 @@ bool find_claims(const DoctorInput& input,
   }
 
   // Runs one builder's detect on a laid-out package: whether it claims it, with a finding when
-  // the peer would not get an answer either.
+  // the peer would not get an answer either. None once a termination signal arrived.
   const auto detect = [&](BuilderInfo& builder, const PackageLayout& dirs) {
+    if (cancel.requested()) {
+      return false;
+    }
     const spawn::Exit exit = spawn::run((fs::path(builder.path) / "bin" / "detect").string(),
                                         {dirs.src.string(), dirs.metadata_dir.string()},
                                         environment_for(builder, input.env),
-                                        k_detect_limit);
+                                        k_detect_limit,
+                                        cancel.fd);
+    if (exit.cancelled) {
+      return false; // killed: the doctor is stopping
+    }
     if (exit.timed_out) {
       findings.add(Severity::error,
                    k_builders,
@@ -206,6 +214,9 @@ bool find_claims(const DoctorInput& input,
   }
   std::size_t n = 0;
   for (InstalledPackage& package : packages) {
+    if (cancel.requested()) {
+      return false;
+    }
     PackageLayout dirs;
     try {
       dirs = lay_out_package(package.file, work / ("package-" + std::to_string(++n)));
@@ -225,7 +236,7 @@ bool find_claims(const DoctorInput& input,
     }
     file::remove_tree(dirs.src.parent_path());
   }
-  return true;
+  return !cancel.requested();
 }
 
 void report_claims(const std::vector<InstalledPackage>& packages,

@@ -1,10 +1,10 @@
 #include "ccaas/util/spawn.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstring>
@@ -40,7 +40,8 @@ void record(Exit& exit, int status)
 Exit run(const std::string& program,
          const std::vector<std::string>& args,
          const std::vector<std::string>& env,
-         std::chrono::milliseconds limit)
+         std::chrono::milliseconds limit,
+         int cancel_fd)
 {
   Exit exit;
   std::vector<std::string> argv_strings{program};
@@ -90,15 +91,16 @@ Exit run(const std::string& program,
       exit.error = std::string("cannot wait for it: ") + std::strerror(errno);
       break;
     }
-    if (Clock::now() >= end) {
+    exit.timed_out = Clock::now() >= end;
+    if (exit.timed_out || exit.cancelled) {
       ::kill(pid, SIGKILL);
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
-      exit.timed_out = true;
       break;
     }
-    const timespec pause{0, 2'000'000}; // 2 ms: a detect takes a few
-    ::nanosleep(&pause, nullptr);
+    // 2 ms at a time (a detect takes a few), or until a termination signal.
+    pollfd cancel{cancel_fd, POLLIN, 0};
+    exit.cancelled = ::poll(&cancel, 1, 2) > 0 && (cancel.revents & POLLIN) != 0;
   }
   exit.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return exit;

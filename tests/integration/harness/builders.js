@@ -8,6 +8,8 @@
 //     fabric-samples' sampleBuilder: detect claims type "external"; build copies connection.json,
 //     release publishes it as chaincode/server/connection.json; run "outputs connection.json and keeps the process alive", so the peer
 //     waits chaincode.startuptimeout for a chaincode that never dials back.
+//   hangingBuilder: a builder whose detect and build never end (`exec sleep SECONDS`, so that the
+//     process the doctor starts is the one that hangs; each test its own SECONDS, for pgrep).
 // Each is a directory with bin/, as the peer's externalBuilders[].path names it.
 
 const fs = require('node:fs');
@@ -61,4 +63,9 @@ exec sleep 3600
   return dir;
 }
 
-module.exports = { fabricCcaasBuilder, recordExternalBuilder };
+function hangingBuilder(dir, seconds) {
+  for (const step of ['detect', 'build']) writeProgram(dir, step, `#!/bin/sh\nexec sleep ${seconds}\n`);
+  return dir;
+}
+
+module.exports = { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder };
