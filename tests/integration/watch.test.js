@@ -71,6 +71,16 @@ function startExporter(configDir, args = [], env = {}) {
   return child;
 }
 
+// SIGTERM: out within a second, exit 0 (the sidecar's stop in a pod).
+async function stopsOnSigterm(exporter) {
+  const sent = process.hrtime.bigint();
+  exporter.kill('SIGTERM');
+  const { code, signal, at } = await exporter.exited;
+  const ms = Number(at - sent) / 1e6;
+  assert.deepEqual([code, signal], [0, null]);
+  assert.ok(ms <= 1000, `SIGTERM to exit: ${ms} ms`);
+}
+
 // The samples of the first scrape after the exporter completed `runs` runs.
 const waitForRuns = async (runs) => parseExposition(await waitForExporterRuns(ns, `http://127.0.0.1:${EXPORTER}/metrics`, runs));
 // The samples of the second run to complete from now: the first may have started before now.
@@ -224,12 +234,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
 
     // SIGTERM in the middle of a run (its blackholed dial): out within a second, exit 0.
     await sleep(1200);
-    const sent = process.hrtime.bigint();
-    exporter.kill('SIGTERM');
-    const { code, signal, at } = await exporter.exited;
-    const ms = Number(at - sent) / 1e6;
-    assert.deepEqual([code, signal], [0, null]);
-    assert.ok(ms <= 1000, `SIGTERM to exit: ${ms} ms`);
+    await stopsOnSigterm(exporter);
     const lines = exporter.output.trim().split('\n');
     assert.equal(lines[0], 'doctor: serving the doctor\'s metrics on 127.0.0.1:9464 (GET /metrics, GET /healthz), a run every 1s');
     assert.match(lines[1], /^doctor: run 1: 2 error\(s\), 1 warning\(s\), \d+ ok$/);
@@ -262,12 +267,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     const detectRuns = () => spawnSync('pgrep', ['-f', '^sleep 63$']).status === 0;
     for (const end = Date.now() + 10000; !detectRuns() && Date.now() < end;) await sleep(50);
     assert.ok(detectRuns(), 'the hanging detect runs');
-    const sent = process.hrtime.bigint();
-    exporter.kill('SIGTERM');
-    const { code, signal, at } = await exporter.exited;
-    const ms = Number(at - sent) / 1e6;
-    assert.deepEqual([code, signal], [0, null]);
-    assert.ok(ms <= 1000, `SIGTERM to exit: ${ms} ms`);
+    await stopsOnSigterm(exporter);
     assert.equal(detectRuns(), false, 'the hanging detect was killed with the run');
     assert.equal(exporter.output.trim().split('\n').at(-1), 'doctor: stopped on a termination signal after 0 run(s)');
   });
