@@ -143,6 +143,23 @@ describe('the doctor in the field', { skip }, () => {
     assert.equal(spawnSync('pgrep', ['-f', '^sleep 61$']).status, 1, 'the hanging detect was killed');
   });
 
+  test('SIGTERM while that detect hangs: the doctor kills it and stops at once, exit 143, and says it stopped', async () => {
+    const hanging = hangingBuilder(path.join(tempDir('ccaas-field-hang-'), 'hanging'), 62);
+    const config = plainConfig(coreYaml({ fsPath: tempDir('ccaas-field-fs-'), list: [['hanging', hanging], ['ccaas-builder', BUILDER, OUR_ENV]] }));
+    const child = ns.spawn(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config], { env: { PATH: process.env.PATH, TMPDIR: tempDir('ccaas-field-tmp-') } });
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: process.hrtime.bigint() })));
+    const detectRuns = () => spawnSync('pgrep', ['-f', '^sleep 62$']).status === 0;
+    for (const end = Date.now() + 10000; !detectRuns() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(detectRuns(), 'the hanging detect runs');
+    const sent = process.hrtime.bigint();
+    child.kill('SIGTERM');
+    const { code, signal, at } = await exited;
+    assert.deepEqual([code, signal], [143, null]);
+    assert.ok(Number(at - sent) / 1e6 <= 1000, `SIGTERM to exit: ${Number(at - sent) / 1e6} ms`);
+    assert.equal(detectRuns(), false, 'the hanging detect was killed');
+    assert.match(child.output.trim().split('\n').at(-1), /^doctor: 0 error\(s\), 0 warning\(s\), \d+ ok; terminated before every check ran$/);
+  });
+
   test('a ConfigMap-mounted core.yaml, links everywhere, read-only, a non-root user without a writable TMPDIR: healthy', () => {
     const fsPath = tempDir('ccaas-field-fs-');
     fs.chmodSync(fsPath, 0o755);

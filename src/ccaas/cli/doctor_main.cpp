@@ -164,7 +164,8 @@ void print(const steps::DoctorReport& report, log::Reporter& reporter)
                   + (f.hint.empty() ? "" : "; fix: " + f.hint));
   }
   reporter.info(summary(report)
-                + (report.unchecked ? "; some checks could not run (the doctor's own trouble, said above)" : ""));
+                + (report.unchecked ? "; some checks could not run (the doctor's own trouble, said above)" : "")
+                + (report.outcome == steps::Outcome::terminated ? "; terminated before every check ran" : ""));
 }
 
 // One doctor run, timed, for --metrics and each of --serve's intervals.
