@@ -22,6 +22,41 @@ const char* severity_name(Severity severity)
   return "?";
 }
 
+namespace {
+
+// The findings in order and the verdict: what every run ends with, a terminated one too.
+void conclude(DoctorReport& report)
+{
+  // One group after the other: configuration, builders, then each chaincode in directory order.
+  const auto rank = [&report](const Finding& f) -> std::size_t {
+    if (f.group == k_configuration) {
+      return 0;
+    }
+    if (f.group == k_builders) {
+      return 1;
+    }
+    for (std::size_t i = 0; i < report.builds.size(); ++i) {
+      if (f.group == group_of(report.builds[i])) {
+        return 3 + i;
+      }
+    }
+    return 2;
+  };
+  std::stable_sort(report.findings.begin(), report.findings.end(), [&rank](const Finding& a, const Finding& b) {
+    return rank(a) < rank(b);
+  });
+  report.unchecked =
+    std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.own_trouble; });
+  report.ok = std::none_of(
+    report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.severity == Severity::error; });
+  if (report.outcome != Outcome::terminated) {
+    // An error is an error; the doctor's own trouble alone is no verdict either way.
+    report.outcome = !report.ok ? Outcome::failed : report.unchecked ? Outcome::unchecked : Outcome::ok;
+  }
+}
+
+} // namespace
+
 DoctorReport doctor(const DoctorInput& input, Context& context)
 {
   DoctorReport report;
@@ -34,6 +69,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
   const bool claims_known = find_claims(input, types, report.builders, report.packages, context.cancel, findings);
   if (context.cancel.requested()) {
     report.outcome = Outcome::terminated; // a detect run was killed for it: what follows would say nothing
+    conclude(report);
     return report;
   }
   check_order(report.config, report.builders, input, findings);
@@ -66,32 +102,7 @@ DoctorReport doctor(const DoctorInput& input, Context& context)
                    build.report->hint);
     }
   }
-  // One group after the other: configuration, builders, then each chaincode in directory order.
-  const auto rank = [&report](const Finding& f) -> std::size_t {
-    if (f.group == k_configuration) {
-      return 0;
-    }
-    if (f.group == k_builders) {
-      return 1;
-    }
-    for (std::size_t i = 0; i < report.builds.size(); ++i) {
-      if (f.group == group_of(report.builds[i])) {
-        return 3 + i;
-      }
-    }
-    return 2;
-  };
-  std::stable_sort(report.findings.begin(), report.findings.end(), [&rank](const Finding& a, const Finding& b) {
-    return rank(a) < rank(b);
-  });
-  report.unchecked =
-    std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.own_trouble; });
-  report.ok = std::none_of(
-    report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.severity == Severity::error; });
-  if (report.outcome != Outcome::terminated) {
-    // An error is an error; the doctor's own trouble alone is no verdict either way.
-    report.outcome = !report.ok ? Outcome::failed : report.unchecked ? Outcome::unchecked : Outcome::ok;
-  }
+  conclude(report);
   return report;
 }
 
