@@ -13,11 +13,10 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
-const { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder } = require('./harness/builders');
+const { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder, hangs, untilHangs } = require('./harness/builders');
 const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { atomicWriterVolume } = require('./harness/kubelet');
 
@@ -140,23 +139,20 @@ describe('the doctor in the field', { skip }, () => {
     assert.equal(hang?.message, 'bin/detect did not exit within 10s: the peer waits for it without a limit, so an install hangs there', JSON.stringify(report.findings));
     assert.deepEqual(report.builders.map((b) => [b.name, b.claims_ccaas, b.detect_ran]), [['hanging', false, true], ['ccaas-builder', true, false]]);
     assert.ok(ms < 30000, `the doctor took ${ms} ms`);
-    assert.equal(spawnSync('pgrep', ['-f', '^sleep 61$']).status, 1, 'the hanging detect was killed');
+    assert.equal(hangs(61), false, 'the hanging detect was killed');
   });
 
   test('SIGTERM while that detect hangs: the doctor kills it and stops at once, exit 143, and says it stopped', async () => {
     const hanging = hangingBuilder(path.join(tempDir('ccaas-field-hang-'), 'hanging'), 62);
     const config = plainConfig(coreYaml({ fsPath: tempDir('ccaas-field-fs-'), list: [['hanging', hanging], ['ccaas-builder', BUILDER, OUR_ENV]] }));
     const child = ns.spawn(path.join(BIN_DIR, 'run'), ['--doctor', '--config', config], { env: { PATH: process.env.PATH, TMPDIR: tempDir('ccaas-field-tmp-') } });
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: process.hrtime.bigint() })));
-    const detectRuns = () => spawnSync('pgrep', ['-f', '^sleep 62$']).status === 0;
-    for (const end = Date.now() + 10000; !detectRuns() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(detectRuns(), 'the hanging detect runs');
+    assert.ok(await untilHangs(62), 'the hanging detect runs');
     const sent = process.hrtime.bigint();
     child.kill('SIGTERM');
-    const { code, signal, at } = await exited;
+    const { code, signal, at } = await child.exited;
     assert.deepEqual([code, signal], [143, null]);
     assert.ok(Number(at - sent) / 1e6 <= 1000, `SIGTERM to exit: ${Number(at - sent) / 1e6} ms`);
-    assert.equal(detectRuns(), false, 'the hanging detect was killed');
+    assert.equal(hangs(62), false, 'the hanging detect was killed');
     assert.match(child.output.trim().split('\n').at(-1), /^doctor: 0 error\(s\), 0 warning\(s\), \d+ ok; terminated before every check ran$/);
   });
 

@@ -18,7 +18,7 @@ const { PrometheusRule } = require('@kubernetes-models/prometheus-operator/monit
 const { BIN_DIR, Peer, makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const { Pki, isoDaysFromNow } = require('./harness/certs');
-const { fabricCcaasBuilder, hangingBuilder } = require('./harness/builders');
+const { fabricCcaasBuilder, hangingBuilder, hangs, untilHangs } = require('./harness/builders');
 const { coreYaml, plainConfig } = require('./harness/core-yaml');
 const { parseExposition, select, only, seriesText } = require('./harness/exposition');
 const { scrapeIn, waitForRuns: waitForExporterRuns } = require('./harness/scrape');
@@ -66,7 +66,6 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function startExporter(configDir, args = [], env = {}) {
   const child = ns.spawn(path.join(BIN_DIR, 'run'), ['--doctor', '--config', configDir, '--serve', `127.0.0.1:${EXPORTER}`, ...args],
     { env: { PATH: process.env.PATH, ...env } });
-  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: process.hrtime.bigint() })));
   running.push(child);
   return child;
 }
@@ -264,11 +263,9 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
   test('--serve: SIGTERM while the detect of a builder listed first hangs: out within a second, the detect killed', async () => {
     const hanging = hangingBuilder(path.join(tempDir('ccaas-watch-builders-'), 'hanging'), 63);
     const exporter = startExporter(plainConfig(coreYaml({ fsPath, list: [['hanging', hanging], ['ccaas-builder', BUILDER]] })));
-    const detectRuns = () => spawnSync('pgrep', ['-f', '^sleep 63$']).status === 0;
-    for (const end = Date.now() + 10000; !detectRuns() && Date.now() < end;) await sleep(50);
-    assert.ok(detectRuns(), 'the hanging detect runs');
+    assert.ok(await untilHangs(63), 'the hanging detect runs');
     await stopsOnSigterm(exporter);
-    assert.equal(detectRuns(), false, 'the hanging detect was killed with the run');
+    assert.equal(hangs(63), false, 'the hanging detect was killed with the run');
     assert.equal(exporter.output.trim().split('\n').at(-1), 'doctor: stopped on a termination signal after 0 run(s)');
   });
 

@@ -9,9 +9,11 @@
 //     release publishes it as chaincode/server/connection.json; run "outputs connection.json and keeps the process alive", so the peer
 //     waits chaincode.startuptimeout for a chaincode that never dials back.
 //   hangingBuilder: a builder whose detect and build never end (`exec sleep SECONDS`, so that the
-//     process the doctor starts is the one that hangs; each test its own SECONDS, for pgrep).
+//     process the doctor starts is the one that hangs; each test its own SECONDS, so that
+//     hangs(SECONDS) and untilHangs(SECONDS) find that builder's program and no other's).
 // Each is a directory with bin/, as the peer's externalBuilders[].path names it.
 
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -68,4 +70,12 @@ function hangingBuilder(dir, seconds) {
   return dir;
 }
 
-module.exports = { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder };
+// Whether a program of hangingBuilder(_, seconds) runs now; and the same after waiting (10 s at
+// most) until one does.
+const hangs = (seconds) => spawnSync('pgrep', ['-f', `^sleep ${seconds}$`]).status === 0;
+async function untilHangs(seconds, timeoutMs = 10000) {
+  for (const end = Date.now() + timeoutMs; !hangs(seconds) && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
+  return hangs(seconds);
+}
+
+module.exports = { fabricCcaasBuilder, recordExternalBuilder, hangingBuilder, hangs, untilHangs };

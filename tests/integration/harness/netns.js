@@ -79,9 +79,11 @@ class Netns {
     return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
-  // Starts a long-running command inside; it is killed by close().
+  // Starts a long-running command inside; it is killed by close(). child.exited: its exit code,
+  // signal and the time it exited (process.hrtime.bigint()).
   spawn(cmd, args, opts = {}) {
     const child = spawn('ip', this.argv(cmd, args), { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: process.hrtime.bigint() })));
     child.output = '';
     child.stdout?.on('data', (d) => { child.output += d; });
     child.stderr?.on('data', (d) => { child.output += d; });
