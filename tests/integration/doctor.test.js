@@ -173,7 +173,8 @@ describe('run --doctor', { skip }, () => {
     assert.equal(missing.severity, 'error');
     assert.match(missing.message, /^\/opt\/hyperledger\/nowhere is not a directory here: its detect fails, the peer logs that only at DEBUG/);
     const noexec = finding(report, 'builder noexec');
-    assert.equal(noexec.message, `bin/detect and bin/build under ${stand.noexec} missing or not executable by this user: the peer skips the builder silently`);
+    assert.equal(noexec.message, `${stand.noexec}/bin/detect is not executable (mode 0644, owner uid 0; the peer runs as uid 0): the peer gets "permission denied"; ${stand.noexec}/bin/build is not executable (mode 0644, owner uid 0; the peer runs as uid 0): the peer gets "permission denied": its detect fails, the peer logs that only at DEBUG, and hands the package to the next builder, then Docker`);
+    assert.equal(noexec.hint, `chmod 0755 the programs under ${stand.noexec}/bin`);
     const ours = finding(report, 'ccaas-builder');
     assert.equal(ours.message, `this builder (${BUILDER}) is not in the peer's externalBuilders (core.yaml): ccaas packages go to no builder, so to Docker`);
   });
@@ -272,7 +273,7 @@ describe('run --doctor', { skip }, () => {
     const { report } = doctor(configFor('healthy', { fabric, fs: fsLost }));
     const release = finding(report, 'builder ccaas_builder', 'builders');
     assert.equal(release.severity, 'error');
-    assert.equal(release.message, 'bin/release is not executable: the peer skips it without a word, and no chaincode server connection is ever published');
+    assert.equal(release.message, `${fabric}/bin/release is not executable (mode 0644, owner uid 0; the peer runs as uid 0): the peer gets "permission denied": the peer skips bin/release without a word, and no chaincode server connection is ever published`);
     const lost = finding(report, 'release/chaincode/server/connection.json', `chaincode ${pkg.id}`);
     assert.equal(lost.severity, 'error');
     assert.equal(lost.message, 'missing, and builder ccaas_builder has no bin/run: every launch fails at once with "could not execute run: builder \'ccaas_builder\' run failed to start"');
@@ -286,6 +287,6 @@ describe('run --doctor', { skip }, () => {
     assert.deepEqual(listing(fsPath), before);
     const usage = ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', '--config'], { env: { PATH: process.env.PATH } });
     assert.equal(usage.code, 2);
-    assert.equal(usage.stderr, 'doctor: error: --config needs a value (usage: run --doctor [--config DIR] [--json | --metrics | --serve ADDRESS [--interval DURATION]])\n');
+    assert.equal(usage.stderr, 'doctor: error: --config needs a value (usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]])\n');
   });
 });

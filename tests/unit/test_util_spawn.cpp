@@ -40,11 +40,11 @@ TEST_CASE("spawn: a program that does not exist or cannot run is not started, an
   test_support::TempDir dir;
   const spawn::Exit missing = spawn::run((dir.path() / "nothing").string(), {}, {}, std::chrono::seconds(1));
   CHECK_FALSE(missing.started);
-  CHECK(missing.error == "cannot start (posix_spawn): No such file or directory");
+  CHECK(missing.error == "cannot start (execve): No such file or directory");
   const std::filesystem::path plain = dir.write("plain", "#!/bin/sh\nexit 0\n"); // no exec bit
   const spawn::Exit denied = spawn::run(plain.string(), {}, {}, std::chrono::seconds(1));
   CHECK_FALSE(denied.started);
-  CHECK(denied.error == "cannot start (posix_spawn): Permission denied");
+  CHECK(denied.error == "cannot start (execve): Permission denied");
 }
 
 TEST_CASE("spawn: a program that outlives the limit is killed, and the wait ends")

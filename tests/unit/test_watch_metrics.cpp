@@ -35,10 +35,14 @@ TEST_CASE("the exposition format: escaped label values, numbers as Prometheus re
 TEST_CASE("the doctor's report as series: a failed probe's stage, the expiry, the first claimant")
 {
   steps::DoctorReport report;
-  steps::BuilderInfo fabric{"fabric-ccaas", "/opt/fabric", {}};
+  steps::BuilderInfo fabric;
+  fabric.name = "fabric-ccaas";
+  fabric.path = "/opt/fabric";
   fabric.claims_ccaas = true;
   fabric.usable = true;
-  steps::BuilderInfo ours{"ccaas-builder", "/opt/ours", {}};
+  steps::BuilderInfo ours;
+  ours.name = "ccaas-builder";
+  ours.path = "/opt/ours";
   ours.ours = ours.claims_ccaas = ours.usable = true;
   report.builders = {fabric, ours};
   steps::BuildInfo build;

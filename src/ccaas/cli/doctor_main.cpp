@@ -2,8 +2,10 @@
 
 #include "ccaas/cli/step_main.hpp"
 #include "ccaas/probe/report.hpp"
+#include "ccaas/probe/resolve.hpp"
 #include "ccaas/steps/doctor.hpp"
 #include "ccaas/util/duration.hpp"
+#include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/signals.hpp"
 #include "ccaas/watch/exporter.hpp"
@@ -24,8 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_usage =
-  "usage: run --doctor [--config DIR] [--json | --metrics | --serve ADDRESS [--interval DURATION]]";
+constexpr const char* k_usage = "usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS "
+                                "[--interval DURATION]]";
 
 // The doctor's report needs no lines while it runs: what it finds is in the report.
 class Quiet final : public log::Reporter
@@ -44,6 +46,7 @@ struct Options {
   std::optional<watch::ListenAddress> listen;
   std::int64_t interval_ns = 60 * duration::k_nanos_per_second;
   bool interval_given = false;
+  std::optional<pid_t> pid;
 };
 
 // The builder this program belongs to: <dir>/bin/run.
@@ -62,6 +65,7 @@ nlohmann::json json_of(const steps::DoctorReport& report)
   const contract::PeerConfig& config = report.config;
   nlohmann::json out = nlohmann::json::object();
   out["ok"] = report.ok;
+  out["claims_run"] = report.claims_run;
   nlohmann::json builders_list = nlohmann::json::array();
   for (const contract::ExternalBuilder& b : config.builders) {
     builders_list.push_back({{"name", b.name}, {"path", b.path}, {"propagateEnvironment", b.propagate}});
@@ -76,14 +80,18 @@ nlohmann::json json_of(const steps::DoctorReport& report)
                    {"vm_endpoint", config.vm_endpoint}};
   nlohmann::json builders = nlohmann::json::array();
   for (const steps::BuilderInfo& b : report.builders) {
-    builders.push_back({{"name", b.name},
-                        {"path", b.path},
-                        {"propagateEnvironment", b.propagate},
-                        {"ours", b.ours},
-                        {"claims_ccaas", b.claims_ccaas},
-                        {"detect_ran", b.detect_ran},
-                        {"usable", b.usable},
-                        {"has_run", b.has_run}});
+    builders.push_back(
+      {{"name", b.name},
+       {"path", b.path},
+       {"propagateEnvironment", b.propagate},
+       {"ours", b.ours},
+       {"claims_ccaas", b.claims_ccaas},
+       {"detect_ran", b.detect_ran},
+       {"usable", b.usable},
+       {"has_run", b.has_run},
+       {"cannot_start", b.cannot_start.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.cannot_start)},
+       {"detect_runs", b.detect_runs},
+       {"detect_shell_errors", b.detect_shell_errors}});
   }
   out["builders"] = builders;
   nlohmann::json packages = nlohmann::json::array();
@@ -202,6 +210,13 @@ std::string parse(const std::vector<std::string>& args, Options& options)
       error = set_output(Output::metrics, arg);
     } else if (arg == "--config" && has_value) {
       options.input.config_dir = args[++i];
+    } else if (arg == "--pid" && has_value) {
+      const std::string& value = args[++i];
+      if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos
+          || std::stol(value) <= 0) {
+        return "--pid " + value + ": not a process ID (find the peer's with pgrep -x peer, or ps)";
+      }
+      options.pid = static_cast<pid_t>(std::stol(value));
     } else if (arg == "--serve" && has_value) {
       error = set_output(Output::serve, arg);
       options.listen = watch::parse_listen_address(args[++i], error);
@@ -213,7 +228,7 @@ std::string parse(const std::vector<std::string>& args, Options& options)
       }
       options.interval_ns = *parsed.nanos;
       options.interval_given = true;
-    } else if (arg == "--config" || arg == "--serve" || arg == "--interval") {
+    } else if (arg == "--config" || arg == "--serve" || arg == "--interval" || arg == "--pid") {
       return arg + " needs a value";
     } else {
       return "unknown argument " + arg;
@@ -241,9 +256,28 @@ int run_doctor(int argc, char** argv)
     return k_exit_usage;
   }
   steps::DoctorInput& input = options.input;
+  if (options.pid) {
+    // Another process's peer: its environment, root, user and mounts, read once. A kernel that
+    // refuses that is the doctor's own trouble: one line, what to add, and exit 3.
+    try {
+      input.peer = process::read_process(*options.pid);
+      input.outside = true;
+    } catch (const OwnTrouble& e) {
+      reporter.error(std::string("NOT CHECKED: ") + e.what());
+      return k_exit_unchecked;
+    } catch (const Failure& e) {
+      reporter.error(e.what());
+      return k_exit_failure;
+    }
+    // Names as the peer resolves them: its resolv.conf (search list, ndots) and its hosts file.
+    probe::use_resolver_files(input.peer.root.at("/etc/resolv.conf").string(),
+                              input.peer.root.at("/etc/hosts").string());
+  } else {
+    input.peer = process::read_self();
+  }
+  input.env = steps::viper_environment(input.peer.environ);
   return guarded(reporter, [&] {
     input.our_builder_dir = our_builder_dir(argv[0]);
-    input.env = config::environment;
     steps::Context context = make_context(reporter, true);
     if (options.output == Output::serve) {
       Quiet quiet;

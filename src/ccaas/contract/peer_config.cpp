@@ -113,7 +113,9 @@ YAML::Node load(const std::string& text, const std::string& where)
 
 } // namespace
 
-PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_dir, const EnvLookup& env)
+PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_dir,
+                            const EnvLookup& env,
+                            const file::RootView& root)
 {
   PeerConfig config;
   if (config_dir) {
@@ -124,25 +126,26 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
     config.config_dir = k_official_config_dir;
   }
   config.core_yaml = config.config_dir / "core.yaml";
-  YAML::Node root;
+  YAML::Node yaml;
   // The peer's own configuration, read as the peer reads it: links followed (a ConfigMap's
   // core.yaml -> ..data/core.yaml, a FABRIC_CFG_PATH that is itself a link). A dangling link is
   // a file that is not there, as for the peer.
   std::error_code ec;
-  const bool exists = fs::exists(config.core_yaml, ec);
+  const fs::path core_yaml = root.at(config.core_yaml);
+  const bool exists = fs::exists(core_yaml, ec);
   if (exists || (ec && ec != std::errc::no_such_file_or_directory)) {
     // one that cannot be looked at is not "not found": reading it says why
-    root.reset(load(file::read_regular_file(config.core_yaml, 4 * file::k_max_contract_file, file::Links::follow),
+    yaml.reset(load(file::read_regular_file(core_yaml, 4 * file::k_max_contract_file, file::Links::follow),
                     config.core_yaml.string()));
     config.core_yaml_found = true;
   }
 
-  config.builders = builders_of(at(root, {"chaincode", "externalBuilders"}));
+  config.builders = builders_of(at(yaml, {"chaincode", "externalBuilders"}));
   config.builders_source = "core.yaml";
-  std::string file_system_path = scalar(at(root, {"peer", "fileSystemPath"}));
-  std::string startup = scalar(at(root, {"chaincode", "startuptimeout"}));
-  std::string execute = scalar(at(root, {"chaincode", "executetimeout"}));
-  config.vm_endpoint = scalar(at(root, {"vm", "endpoint"}));
+  std::string file_system_path = scalar(at(yaml, {"peer", "fileSystemPath"}));
+  std::string startup = scalar(at(yaml, {"chaincode", "startuptimeout"}));
+  std::string execute = scalar(at(yaml, {"chaincode", "executetimeout"}));
+  config.vm_endpoint = scalar(at(yaml, {"vm", "endpoint"}));
 
   // viper.AutomaticEnv with the CORE prefix: the variable replaces the key's value.
   if (const auto value = env("CORE_CHAINCODE_EXTERNALBUILDERS")) {

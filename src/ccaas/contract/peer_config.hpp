@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ccaas/util/root_path.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -37,8 +39,11 @@ struct PeerConfig {
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 
 // Reads core.yaml from config_dir (--config), else FABRIC_CFG_PATH, else /etc/hyperledger/fabric,
-// then applies the environment. Throws Failure for a core.yaml that is not YAML.
-PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_dir, const EnvLookup& env);
+// then applies the environment. Every path is the peer's, read through root (its root seen from
+// outside, or this process's own). Throws Failure for a core.yaml that is not YAML.
+PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_dir,
+                            const EnvLookup& env,
+                            const file::RootView& root = file::RootView());
 
 // The peer's durable build directories: <peer.fileSystemPath>/externalbuilder/builds.
 std::filesystem::path builds_dir(const PeerConfig& config);

@@ -8,6 +8,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -20,6 +23,7 @@ struct Lookup {
   bool done = false;
   int status = ARES_SUCCESS;
   std::vector<Endpoint> endpoints;
+  std::string name;
 };
 
 void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) noexcept
@@ -31,6 +35,9 @@ void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result)
     return;
   }
   try {
+    if (result->name != nullptr) {
+      lookup->name = result->name;
+    }
     for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
       Endpoint endpoint;
       if (node->ai_addrlen > sizeof endpoint.addr) {
@@ -89,7 +96,92 @@ bool literal(const std::string& host, std::uint16_t port, Endpoint& out)
   return false;
 }
 
+// The peer's files, when the doctor looks at a peer from outside (use_resolver_files).
+std::string& resolv_conf_path()
+{
+  static std::string path;
+  return path;
+}
+
+std::vector<std::string> words(const std::string& line)
+{
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while ((at = line.find_first_not_of(" \t", at)) != std::string::npos) {
+    const std::size_t end = line.find_first_of(" \t", at);
+    out.push_back(line.substr(at, end == std::string::npos ? std::string::npos : end - at));
+    at = end;
+  }
+  return out;
+}
+
+std::string read_text(const std::string& path)
+{
+  std::FILE* file = std::fopen(path.c_str(), "re");
+  if (file == nullptr) {
+    return {};
+  }
+  std::string text;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0 && text.size() < 65536) {
+    text.append(buffer, n);
+  }
+  std::fclose(file);
+  return text;
+}
+
 } // namespace
+
+std::vector<std::string> search_candidates(const std::string& host, const std::string& resolv_conf_text)
+{
+  std::vector<std::string> search;
+  int ndots = 1;
+  std::size_t start = 0;
+  while (start <= resolv_conf_text.size()) {
+    std::size_t end = resolv_conf_text.find('\n', start);
+    if (end == std::string::npos) {
+      end = resolv_conf_text.size();
+    }
+    const std::vector<std::string> w = words(resolv_conf_text.substr(start, end - start));
+    start = end + 1;
+    if (w.empty() || w[0][0] == '#' || w[0][0] == ';') {
+      continue;
+    }
+    if (w[0] == "search" || w[0] == "domain") {
+      search.assign(w.begin() + 1, w.end()); // the last of search and domain wins
+    } else if (w[0] == "options") {
+      for (std::size_t i = 1; i < w.size(); ++i) {
+        if (w[i].rfind("ndots:", 0) == 0) {
+          ndots = std::min(15, std::atoi(w[i].c_str() + 6));
+        }
+      }
+    }
+  }
+  if (!host.empty() && host.back() == '.') {
+    return {host.substr(0, host.size() - 1)};
+  }
+  const auto dots = static_cast<int>(std::count(host.begin(), host.end(), '.'));
+  std::vector<std::string> out;
+  if (dots >= ndots) {
+    out.push_back(host);
+  }
+  for (const std::string& domain : search) {
+    if (domain != ".") {
+      out.push_back(host + "." + domain);
+    }
+  }
+  if (dots < ndots) {
+    out.push_back(host);
+  }
+  return out;
+}
+
+void use_resolver_files(const std::string& resolv_conf, const std::string& hosts)
+{
+  resolv_conf_path() = resolv_conf;
+  ::setenv("CARES_HOSTS", hosts.c_str(), 1);
+}
 
 std::string Endpoint::ip() const
 {
@@ -118,7 +210,13 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
   ares_options options{};
   options.timeout = deadline.remaining_ms() > 0 ? deadline.remaining_ms() : 1;
   options.tries = 1;
-  if (ares_init_options(&raw, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
+  int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+  std::string resolv_conf = resolv_conf_path();
+  if (!resolv_conf.empty()) {
+    options.resolvconf_path = resolv_conf.data();
+    mask |= ARES_OPT_RESOLVCONF;
+  }
+  if (ares_init_options(&raw, &options, mask) != ARES_SUCCESS) {
     result.error = "cannot initialise the resolver (is /etc/resolv.conf readable?)";
     return result;
   }
@@ -130,7 +228,7 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
   ares_addrinfo_hints hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = ARES_AI_NUMERICSERV;
+  hints.ai_flags = ARES_AI_NUMERICSERV | (resolv_conf.empty() ? 0 : ARES_AI_ENVHOSTS);
   const std::string service = std::to_string(port);
   ares_getaddrinfo(channel, host.c_str(), service.c_str(), &hints, on_addrinfo, &lookup);
 
@@ -183,6 +281,9 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
 
   result.status = status_of(lookup.status);
   result.endpoints = std::move(lookup.endpoints);
+  result.answered_as = lookup.name;
+  result.resolv_conf = resolv_conf.empty() ? "/etc/resolv.conf" : resolv_conf;
+  result.candidates = search_candidates(host, read_text(result.resolv_conf));
   if (result.status != ResolveStatus::ok) {
     result.error = ares_strerror(lookup.status);
   } else if (result.endpoints.empty()) {

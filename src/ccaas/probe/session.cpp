@@ -34,6 +34,9 @@ void Session::fail(Stage stage, double ms, std::string detail, std::string error
   report.failed_stage = stage;
   report.error = std::move(error);
   report.hint = std::move(hint);
+  if (!name_note.empty() && stage != Stage::dns) {
+    report.hint += report.hint.empty() ? name_note : "; " + name_note;
+  }
 }
 
 void Session::warn(std::string warning)

@@ -28,6 +28,8 @@ public:
 
   void pass(Stage stage, double ms, std::string detail);
   void fail(Stage stage, double ms, std::string detail, std::string error, std::string hint);
+  // What the name resolved as, through the search list: said with any later failure's hint.
+  std::string name_note;
   void warn(std::string warning);
   // The probe could not go on for a reason of its own (not the server's, not the package's).
   void cannot_check(const std::string& why);

@@ -1,4 +1,5 @@
 #include "ccaas/probe/stages.hpp"
+#include "ccaas/util/text.hpp"
 
 namespace ccaas::probe {
 
@@ -24,7 +25,17 @@ bool dns_stage(Session& session, std::vector<Endpoint>& endpoints)
     for (const Endpoint& e : endpoints) {
       ips.push_back(e.ip());
     }
-    session.pass(Stage::dns, ms, host + " resolves to " + join(ips));
+    std::string detail = host + " resolves to " + join(ips);
+    if (!result.answered_as.empty() && lowercase(result.answered_as) != lowercase(host)) {
+      // A short name completed by the search list: the first domain is the pod's own namespace.
+      detail += " as " + result.answered_as + " (the search list of " + result.resolv_conf + ")";
+      session.name_note = host + " resolved as " + result.answered_as + " through the peer's search list ("
+                          + result.resolv_conf
+                          + "), which tries the peer's own namespace first: a chaincode in "
+                            "another namespace needs "
+                          + host + ".<namespace> in address";
+    }
+    session.pass(Stage::dns, ms, detail);
     return true;
   }
   const bool short_name = host.find('.') == std::string::npos;
@@ -33,9 +44,18 @@ bool dns_stage(Session& session, std::vector<Endpoint>& endpoints)
   switch (result.status) {
     case ResolveStatus::not_found:
       error = host + " does not resolve (NXDOMAIN)";
+      if (result.candidates.size() > 1) {
+        error += ": tried " + join(result.candidates) + " (the search list and ndots of " + result.resolv_conf
+                 + "), and none answered";
+      }
       hint = short_name ? "a short Service name resolves only in the peer's own namespace: write " + host
                             + ".<namespace>.svc.cluster.local, or check the Service's name"
                         : "check the name, and that the Service exists in the namespace the name says";
+      if (lowercase(host) == "host.docker.internal") {
+        hint = "host.docker.internal exists only where Docker Desktop adds it: elsewhere add it (docker run "
+               "--add-host host.docker.internal:host-gateway, compose extra_hosts, Kubernetes hostAliases), or use "
+               "the chaincode server's own name";
+      }
       break;
     case ResolveStatus::no_address:
       error = host + " exists but has no address (no A or AAAA record)";

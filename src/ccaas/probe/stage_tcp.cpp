@@ -34,11 +34,13 @@ std::string describe(const ConnectAttempt& attempt)
     case ConnectOutcome::connected:
       return where + " connected in " + ms_text(attempt.ms);
     case ConnectOutcome::refused:
-      return where + " refused";
+      return where + " refused"
+             + (attempt.offender.empty() || attempt.offender == where ? "" : " by " + attempt.offender);
     case ConnectOutcome::timed_out:
       return where + " no answer in " + ms_text(attempt.ms);
     case ConnectOutcome::unreachable:
-      return where + " unreachable (" + attempt.error + ")";
+      return where + " unreachable (" + attempt.error
+             + (attempt.offender.empty() ? "" : ", said by " + attempt.offender) + ")";
     case ConnectOutcome::abandoned:
       return where + " still silent after " + ms_text(attempt.ms);
     default:
@@ -82,6 +84,8 @@ UniqueFd tcp_stage(Session& session, const std::vector<Endpoint>& endpoints, End
   bool refused = false;
   bool timed_out = false;
   int unreachable_errno = 0;
+  const ConnectAttempt* unreachable = nullptr;
+  const ConnectAttempt* refused_elsewhere = nullptr; // refused by an ICMP error from another address
   int answered = -1;
   for (std::size_t i = 0; i < result.attempts.size(); ++i) {
     const ConnectAttempt& attempt = result.attempts[i];
@@ -91,6 +95,11 @@ UniqueFd tcp_stage(Session& session, const std::vector<Endpoint>& endpoints, End
     timed_out = timed_out || attempt.outcome == ConnectOutcome::timed_out;
     if (attempt.outcome == ConnectOutcome::unreachable) {
       unreachable_errno = attempt.errno_value;
+      unreachable = &attempt;
+    }
+    if (attempt.outcome == ConnectOutcome::refused && !attempt.offender.empty()
+        && attempt.offender != attempt.endpoint.ip() && refused_elsewhere == nullptr) {
+      refused_elsewhere = &attempt;
     }
     if (attempt.outcome == ConnectOutcome::connected && answered < 0) {
       answered = static_cast<int>(i);
@@ -127,6 +136,16 @@ UniqueFd tcp_stage(Session& session, const std::vector<Endpoint>& endpoints, End
     error =
       "no answer from port " + port + " within the dial timeout (" + session.dial_text() + "): packets are dropped";
     hint = "filtered or blackholed: a NetworkPolicy, a firewall or node routing between the peer and the chaincode";
+  } else if (refused && refused_elsewhere != nullptr) {
+    error = "connection to " + refused_elsewhere->endpoint.ip() + " port " + port + " refused by "
+            + refused_elsewhere->offender
+            + ", not by the server: a router, a node or a firewall rejected it (ICMP), so nothing is known of the "
+              "server itself";
+    hint = "a Service with no ready endpoints (kube-proxy rejects its address with ICMP), a NetworkPolicy or a "
+           "firewall REJECT rule on "
+           + refused_elsewhere->offender
+           + ": check the Service's endpoints (kubectl get endpointslices), that the chaincode pod is Ready, and "
+             "the rules between the peer and the chaincode";
   } else if (refused) {
     error = "connection refused on port " + port + ": nothing listens there";
     hint = "check the chaincode server's listen port and bind address (0.0.0.0, not 127.0.0.1), and the "
@@ -134,11 +153,25 @@ UniqueFd tcp_stage(Session& session, const std::vector<Endpoint>& endpoints, End
            "(shim.ChaincodeServer, fabric-chaincode-node server, CHAINCODE_SERVER_ADDRESS set): one started as a "
            "client dials the peer instead of listening, and the peer logs \"peer will not accept external "
            "chaincode connection ... (except in dev mode)\"";
+  } else if (unreachable_errno == EHOSTUNREACH && unreachable != nullptr && unreachable->offender_local) {
+    error = "no host has this address: " + unreachable->endpoint.ip()
+            + " is on this node's network and nothing answers for it (no ARP or neighbour answer)";
+    hint = "an address left by a pod that is gone (a stale DNS record, a pod IP written into connection.json): "
+           "use the chaincode's Service name, and check that the chaincode pod runs";
   } else if (unreachable_errno == EHOSTUNREACH) {
-    error = "host unreachable: no route to the chaincode server's address, or a router or firewall answered "
-            "with ICMP host unreachable";
+    error = "host unreachable: "
+            + (unreachable != nullptr && !unreachable->offender.empty()
+                 ? unreachable->offender + " answered with ICMP host unreachable"
+                 : std::string("no route to the chaincode server's address, or a router or "
+                               "firewall answered with ICMP host unreachable"));
     hint = "check the routes between the peer's node and the chaincode's node, and any firewall that rejects the "
            "port";
+  } else if (unreachable_errno != 0 && unreachable != nullptr && !unreachable->offender.empty()
+             && !unreachable->offender_local) {
+    error = "network unreachable, said by " + unreachable->offender
+            + ": no route from there to the chaincode "
+              "server's address";
+    hint = "check the address, and the routing between the peer's node and the chaincode's";
   } else if (unreachable_errno != 0) {
     error = "network unreachable: this node has no route to the chaincode server's address";
     hint = "check the address and the routing between the peer's node and the chaincode's";

@@ -1,6 +1,9 @@
 #include "ccaas/probe/tcp_connect.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -26,6 +29,12 @@ int start_connect(const Endpoint& endpoint, int& error)
   }
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // An ICMP error for the SYN goes to the error queue too, with the address that sent it.
+  if (endpoint.addr.ss_family == AF_INET6) {
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+  } else {
+    ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+  }
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&endpoint.addr), endpoint.length) == 0 || errno == EINPROGRESS) {
     error = 0;
     return fd;
@@ -54,6 +63,63 @@ ConnectOutcome outcome_of(int error)
   }
 }
 
+std::string text_of(const sockaddr* address)
+{
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  } else if (address->sa_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+bool local_address(const std::string& ip)
+{
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) {
+    return false;
+  }
+  bool found = false;
+  for (const ifaddrs* a = list; a != nullptr && !found; a = a->ifa_next) {
+    found = a->ifa_addr != nullptr && text_of(a->ifa_addr) == ip;
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+// The ICMP error behind a failed connect, if one came: who sent it.
+void read_offender(int fd, ConnectAttempt& attempt)
+{
+  char control[512];
+  char data[64];
+  iovec iov{data, sizeof data};
+  msghdr message{};
+  message.msg_iov = &iov;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  if (::recvmsg(fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+    return;
+  }
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    const bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
+    const bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
+    if (!v4 && !v6) {
+      continue;
+    }
+    sock_extended_err error{};
+    std::memcpy(&error, CMSG_DATA(c), sizeof error);
+    if (error.ee_origin != SO_EE_ORIGIN_ICMP && error.ee_origin != SO_EE_ORIGIN_ICMP6) {
+      continue;
+    }
+    const auto* offender = reinterpret_cast<const sockaddr*>(reinterpret_cast<const unsigned char*>(CMSG_DATA(c))
+                                                             + sizeof(sock_extended_err));
+    attempt.offender = text_of(offender);
+    attempt.offender_local = !attempt.offender.empty() && local_address(attempt.offender);
+  }
+}
+
 void settle(ConnectAttempt& attempt, int error, double ms)
 {
   attempt.ms = ms;
@@ -79,7 +145,8 @@ ConnectResult connect_all(const std::vector<Endpoint>& endpoints,
   std::vector<UniqueFd> pending(endpoints.size());
   result.sockets.resize(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    ConnectAttempt attempt{endpoints[i], ConnectOutcome::pending, 0, 0, {}};
+    ConnectAttempt attempt;
+    attempt.endpoint = endpoints[i];
     int error = 0;
     const int fd = start_connect(endpoints[i], error);
     if (fd < 0) {
@@ -126,6 +193,9 @@ ConnectResult connect_all(const std::vector<Endpoint>& endpoints,
       socklen_t length = sizeof error;
       ::getsockopt(pending[i].get(), SOL_SOCKET, SO_ERROR, &error, &length);
       settle(result.attempts[i], error, ms_since(start));
+      if (error != 0) {
+        read_offender(pending[i].get(), result.attempts[i]);
+      }
       if (result.attempts[i].outcome == ConnectOutcome::connected) {
         result.sockets[i] = std::move(pending[i]);
       } else {

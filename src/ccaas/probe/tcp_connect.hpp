@@ -18,6 +18,10 @@ struct ConnectAttempt {
   double ms = 0; // when it connected or failed
   int errno_value = 0;
   std::string error; // strerror text for refused, unreachable and error
+  // Who said no, when an ICMP error did (the socket's error queue, IP_RECVERR): a router, a
+  // node's REJECT rule, or this host itself when nothing on its network answers for the address.
+  std::string offender;
+  bool offender_local = false; // the offender is an address of this host
 };
 
 struct ConnectResult {

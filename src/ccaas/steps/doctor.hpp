@@ -4,6 +4,7 @@
 #include "ccaas/probe/probe.hpp"
 #include "ccaas/steps/context.hpp"
 #include "ccaas/util/json_read.hpp"
+#include "ccaas/util/process_view.hpp"
 
 #include <array>
 #include <cstdint>
@@ -34,11 +35,17 @@ struct BuilderInfo {
   std::string name;
   std::string path;
   std::vector<std::string> propagate;
-  bool ours = false;         // this very builder
+  bool ours = false;         // this very builder (from outside: a ccaas-builder the peer has)
   bool claims_ccaas = false; // its bin/detect exits 0 for a ccaas package (ours: always)
   bool detect_ran = false;   // claims_ccaas was found by running its bin/detect (the builders before ours)
   bool usable = false;       // bin/detect and bin/build there and executable
   bool has_run = false;
+  std::string cannot_start; // why the peer cannot start its bin/detect, when the files say so
+  // Its detect's runs: how many, and how many failed before deciding anything (a shell error).
+  int detect_runs = 0;
+  int detect_shell_errors = 0;
+  std::string detect_stderr; // the first line such a run wrote to stderr
+  int detect_code = 0;
 };
 
 // A package the peer keeps installed: <peer.fileSystemPath>/lifecycle/chaincodes/<label>.<hash>.tar.gz
@@ -63,10 +70,18 @@ struct BuildInfo {
 };
 
 struct DoctorInput {
-  std::optional<std::filesystem::path> config_dir; // --config
+  std::optional<std::filesystem::path> config_dir; // --config, a path of the peer's
   std::filesystem::path our_builder_dir;           // the directory that holds this bin/
-  contract::EnvLookup env;                         // the peer's environment
+  contract::EnvLookup env;                         // the peer's environment, as viper reads it
+  // The peer process: its root, every variable of its environment, its user and its mounts.
+  // This process's own, unless --pid names another (outside).
+  process::ProcessView peer;
+  bool outside = false;
 };
+
+// The peer's environment as viper reads it: a variable set to "" is not set (Fabric never calls
+// AllowEmptyEnv), as for os.Getenv("FABRIC_CFG_PATH") != "".
+contract::EnvLookup viper_environment(const std::map<std::string, std::string>& environ);
 
 struct DoctorReport {
   contract::PeerConfig config;
@@ -76,6 +91,7 @@ struct DoctorReport {
   std::vector<Finding> findings;
   bool ok = true;         // no finding is an error
   bool unchecked = false; // a finding is own_trouble: a check could not run (no scratch space)
+  bool claims_run = true; // every builder's detect that was needed ran (else judged from its files)
   Outcome outcome = Outcome::ok;
 };
 

@@ -36,6 +36,7 @@ std::string group_of(const BuildInfo& build)
 }
 
 std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
+                                   const DoctorInput& input,
                                    const std::vector<BuilderInfo>& builders,
                                    const std::vector<InstalledPackage>& packages,
                                    Context& context,
@@ -43,21 +44,24 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                    Findings& findings)
 {
   std::vector<BuildInfo> builds;
+  const file::RootView& root = input.peer.root;
   const fs::path dir = contract::builds_dir(config);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  if (!fs::is_directory(root.at(dir), ec)) {
     findings.add(Severity::warning,
                  "chaincodes",
                  dir.string(),
                  "not found: no chaincode is installed, or peer.fileSystemPath is not "
                    + config.file_system_path.string() + " here",
-                 "run the doctor in the peer's container, with the peer's environment");
+                 input.outside ? "check peer.fileSystemPath (CORE_PEER_FILESYSTEMPATH) of this peer"
+                               : "run the doctor in the peer's container, with the peer's environment, or from "
+                                 "outside it with --pid");
     return builds;
   }
   std::vector<fs::path> entries;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  for (const auto& entry : fs::directory_iterator(root.at(dir), ec)) {
     if (entry.is_directory()) {
-      entries.push_back(entry.path());
+      entries.push_back(dir / entry.path().filename()); // the peer's path
     }
   }
   std::sort(entries.begin(), entries.end());
@@ -69,8 +73,8 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     const std::string group = group_of(build);
     std::optional<contract::Connection> connection;
     try {
-      const json::Json info =
-        json::parse_object(file::read_regular_file(entry / "build-info.json"), (entry / "build-info.json").string());
+      const json::Json info = json::parse_object(file::read_regular_file(root.at(entry / "build-info.json")),
+                                                 (entry / "build-info.json").string());
       build.builder_name = info.value("builder_name", "");
     } catch (const Failure& e) {
       findings.add(Severity::error,
@@ -94,7 +98,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       findings.add(Severity::ok, group, "builder " + build.builder_name, "made this build, and is listed");
     }
     const fs::path published = entry / "release" / "chaincode" / "server" / contract::k_connection_file;
-    build.release_connection = file::exists_nofollow(published);
+    build.release_connection = file::exists_nofollow(root.at(published));
     const auto installed = std::find_if(packages.begin(), packages.end(), [&](const InstalledPackage& p) {
       return build.package_id && p.package_id == *build.package_id;
     });
@@ -111,7 +115,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                   + " so that the peer builds the package again with the first builder that "
                                     "claims it (restart the peer, or install the package again), or restore "
                                   + published.string();
-      if (builder->ours && file::exists_nofollow(source)) {
+      if (builder->ours && file::exists_nofollow(root.at(source))) {
         findings.add(Severity::warning,
                      group,
                      "release/chaincode/server/connection.json",
@@ -156,11 +160,11 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       source.clear(); // the peer will not dial it: it calls that builder's run, or fails (said above)
     }
     build.dialled = !source.empty();
-    if (!source.empty() && file::exists_nofollow(source)) {
+    if (!source.empty() && file::exists_nofollow(root.at(source))) {
       // As run and release read it: every check but the key pairing build made.
       Collector collected;
       try {
-        LoadedConnection loaded = load_rendered_connection(source, "", context.now, collected);
+        LoadedConnection loaded = load_rendered_connection(root.at(source), "", context.now, collected);
         build.connection = contract::redacted(loaded.connection.doc);
         if (loaded.connection.client_auth_required) {
           const tls::PemResult client = tls::parse_certificates(loaded.connection.client_cert);

@@ -57,21 +57,41 @@ inline std::vector<BuilderInfo>::const_iterator find_ours(const std::vector<Buil
 bool executable(const fs::path& path);
 fs::path canonical_or_self(const fs::path& path);
 
+// Why the peer cannot start this program of a builder, judged from its file in the peer's root
+// (doctor_programs.cpp): not there, not executable by the peer's user, on a noexec mount, a #!
+// line with a carriage return or an interpreter the image lacks, an ELF program for another
+// machine or without its loader. Empty when the files show nothing wrong.
+std::string program_problem(const DoctorInput& input, const fs::path& program);
+// Whether the builder at this path of the peer's is a ccaas-builder (from outside the peer).
+bool is_ccaas_builder(const DoctorInput& input, const fs::path& builder_dir);
+
+// What the peer does with a package no builder claims, from vm.endpoint: "docker build is
+// disabled", or Docker, and whether Docker answers there.
+std::string fallback_words(const contract::PeerConfig& config, const DoctorInput& input, const std::string& type);
+bool docker_answers(const contract::PeerConfig& config, const DoctorInput& input);
+
 // "chaincode <package ID>", or the directory's name when it holds none: a build's group of findings.
 std::string group_of(const BuildInfo& build);
 
-void check_configuration(const contract::PeerConfig& config, Findings& findings);
+void check_configuration(const contract::PeerConfig& config, const DoctorInput& input, Findings& findings);
+// CORE_... variables for builders that viper never reads (CORE_PEER_EXTERNALBUILDERS_0_NAME):
+// an error when no builder claims a ccaas package, a warning otherwise.
+void check_ignored_variables(const DoctorInput& input, bool ccaas_unclaimed, Findings& findings);
+// Builders whose detect failed before deciding anything on every package (a shell error).
+void report_broken_detects(const std::vector<BuilderInfo>& builders, bool ccaas_unclaimed, Findings& findings);
 std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                                         const DoctorInput& input,
                                         Findings& findings);
-void check_fallback(const contract::PeerConfig& config, Findings& findings);
+void check_fallback(const contract::PeerConfig& config, const DoctorInput& input, Findings& findings);
 
 // What this builder's detect claims on this peer: CCAAS_BUILDER_TYPES as the peer passes it
 // (doctor_claims.cpp), read once for find_claims and report_claims.
 config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const contract::EnvLookup& env);
 
 // The packages installed on the peer, each with its type.
-std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings);
+std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
+                                             const file::RootView& root,
+                                             Findings& findings);
 // Who claims what, found as the peer finds it: the bin/detect of every builder listed before
 // ours (all of them when ours is not listed), run as the peer runs it, on a minimal ccaas package
 // and on each installed package. False when the doctor could not run them (its own trouble) or
@@ -88,14 +108,18 @@ void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
                    const config::PackageTypes& types,
+                   const contract::PeerConfig& config,
+                   const DoctorInput& input,
                    Findings& findings);
 // Whether ccaas packages reach this builder: it is listed, and no builder before it claims them.
 void check_order(const contract::PeerConfig& config,
                  const std::vector<BuilderInfo>& builders,
                  const DoctorInput& input,
+                 bool claims_known,
                  Findings& findings);
 
 std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
+                                   const DoctorInput& input,
                                    const std::vector<BuilderInfo>& builders,
                                    const std::vector<InstalledPackage>& packages,
                                    Context& context,

@@ -4,12 +4,17 @@
 #include "ccaas/contract/package_id.hpp"
 #include "ccaas/steps/package_layout.hpp"
 #include "ccaas/util/error.hpp"
+#include "ccaas/util/fd.hpp"
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/spawn.hpp"
 #include "ccaas/util/targz.hpp"
 #include "ccaas/util/temp_dir.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <map>
 #include <optional>
 
 // Which builder claims which package, found the way the peer finds it: it runs each builder's
@@ -46,8 +51,8 @@ std::optional<std::string> package_id_of_file(const std::string& name)
 }
 
 // The environment the peer gives a builder: its propagateEnvironment and the defaults, each only
-// when set in the peer's own (NewCommand).
-std::vector<std::string> environment_for(const BuilderInfo& builder, const contract::EnvLookup& env)
+// when set in the peer's own (NewCommand: os.LookupEnv, so a variable set to "" is passed).
+std::vector<std::string> environment_for(const BuilderInfo& builder, const std::map<std::string, std::string>& env)
 {
   std::vector<std::string> names = builder.propagate;
   for (const char* name : k_default_propagated) {
@@ -57,12 +62,91 @@ std::vector<std::string> environment_for(const BuilderInfo& builder, const contr
   }
   std::vector<std::string> out;
   for (const std::string& name : names) {
-    if (const auto value = env(name.c_str())) {
-      out.push_back(name + "=" + *value);
+    if (const auto value = env.find(name); value != env.end()) {
+      out.push_back(name + "=" + value->second);
     }
   }
   return out;
 }
+
+// A detect that failed before deciding: the shell's own exit codes (2: a usage or syntax error in
+// dash and bash, 126: cannot execute, 127: not found) with something on stderr.
+bool shell_error(const spawn::Exit& exit)
+{
+  return exit.started && !exit.timed_out && !exit.cancelled && exit.signal == 0
+         && (exit.code == 2 || exit.code == 126 || exit.code == 127) && !exit.stderr_text.empty();
+}
+
+std::string first_line(const std::string& text)
+{
+  const std::size_t start = text.find_first_not_of("\n");
+  if (start == std::string::npos) {
+    return {};
+  }
+  std::string line = text.substr(start, text.find('\n', start) - start);
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
+  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
+// How the doctor runs a builder's program as the peer would: from outside, inside the peer's
+// root, in its working directory, as its user, with the package's folders handed over as open
+// directories (/proc/self/fd/3 and 4), so that nothing is written into the peer's root.
+struct Runner {
+  const DoctorInput& input;
+  UniqueFd cwd;
+  bool change_user = false;
+
+  explicit Runner(const DoctorInput& in)
+    : input(in)
+  {
+    if (input.outside) {
+      cwd.reset(::open(("/proc/" + std::to_string(input.peer.pid) + "/cwd").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      change_user = ::geteuid() == 0 && input.peer.uid != 0;
+    }
+  }
+
+  spawn::Exit detect(const BuilderInfo& builder, const PackageLayout& dirs, const probe::Cancel& cancel) const
+  {
+    spawn::Options options;
+    options.limit = k_detect_limit;
+    options.cancel_fd = cancel.fd;
+    options.capture_stderr = true;
+    const fs::path program = fs::path(builder.path) / "bin" / "detect";
+    if (!input.outside) {
+      return spawn::run(program.string(),
+                        {dirs.src.string(), dirs.metadata_dir.string()},
+                        environment_for(builder, input.peer.environ),
+                        options);
+    }
+    const UniqueFd src(::open(dirs.src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    const UniqueFd metadata(::open(dirs.metadata_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    options.root = input.peer.root.root().string();
+    options.cwd_fd = cwd.get();
+    options.pass_fds = {src.get(), metadata.get()};
+    if (change_user) {
+      options.uid = input.peer.uid;
+      options.gid = input.peer.gid;
+    }
+    return spawn::run(
+      program.string(), {"/proc/self/fd/3", "/proc/self/fd/4"}, environment_for(builder, input.peer.environ), options);
+  }
+
+  // The peer's user must read what it is handed.
+  void hand_over(const fs::path& dir) const
+  {
+    if (!change_user) {
+      return;
+    }
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      [[maybe_unused]] const int rc = ::lchown(it->path().c_str(), input.peer.uid, input.peer.gid);
+    }
+    [[maybe_unused]] const int rc = ::lchown(dir.c_str(), input.peer.uid, input.peer.gid);
+  }
+};
 
 struct Layout {
   PackageLayout dirs;
@@ -96,28 +180,34 @@ config::PackageTypes our_types(const std::vector<BuilderInfo>& builders, const c
   }
 }
 
-std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config, Findings& findings)
+std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
+                                             const file::RootView& root,
+                                             Findings& findings)
 {
   std::vector<InstalledPackage> packages;
   const fs::path dir = config.file_system_path / "lifecycle" / "chaincodes";
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  if (!fs::is_directory(root.at(dir), ec)) {
     return packages;
   }
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  for (const auto& entry : fs::directory_iterator(root.at(dir), ec)) {
     const auto id = package_id_of_file(entry.path().filename().string());
     if (!id || !entry.is_regular_file(ec)) {
       continue;
     }
-    InstalledPackage package{entry.path(), *id, std::nullopt, {}};
+    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}};
     try {
-      const std::string text = file::read_tar_gz_member(package.file, contract::k_metadata_file);
+      const std::string text = file::read_tar_gz_member(root.at(package.file), contract::k_metadata_file);
       package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;
     } catch (const Failure& e) {
+      std::string message = e.what();
+      if (!root.own() && message.rfind(root.root().string(), 0) == 0) {
+        message.erase(0, root.root().string().size()); // the peer's path, as the peer names it
+      }
       findings.add(Severity::warning,
                    "chaincode " + package.package_id,
                    "installed package",
-                   e.what(),
+                   message,
                    "the peer refuses such a package at its next start; install a good one again");
     }
     packages.push_back(std::move(package));
@@ -135,7 +225,9 @@ bool find_claims(const DoctorInput& input,
                  const probe::Cancel& cancel,
                  Findings& findings)
 {
-  const auto our = find_ours(builders);
+  // From inside, the builders before ours (ours claims what CCAAS_BUILDER_TYPES says); from
+  // outside the peer, every builder it lists, in order: the peer's own root decides.
+  const auto our = input.outside ? builders.end() : find_ours(builders);
   std::vector<BuilderInfo*> asked;
   for (auto it = builders.begin(); it != our; ++it) {
     if (it->usable) {
@@ -153,40 +245,70 @@ bool find_claims(const DoctorInput& input,
     }
     return true;
   }
+  const auto names = [&asked] {
+    std::vector<std::string> out;
+    out.reserve(asked.size());
+    for (const BuilderInfo* b : asked) {
+      out.push_back(b->name);
+    }
+    return join(out);
+  };
+  const std::string which = input.outside ? "" : ", listed before ccaas-builder";
+  if (input.outside && ::access((input.peer.root.root() / "proc" / "self" / "fd").c_str(), F_OK) != 0) {
+    findings.cannot_check(k_builders,
+                          "detect",
+                          "could not run the bin/detect of " + names()
+                            + " in the peer's root: it has no /proc that "
+                              "shows this process, so no package can be handed to them; which builder claims what was "
+                              "judged from the files only, not run",
+                          "run the doctor from a container that shares the peer's process namespace "
+                          "(kubectl debug --target, docker run --pid container:PEER)");
+    return false;
+  }
 
   std::optional<file::TempDir> scratch;
   try {
     scratch.emplace("ccaas-doctor-");
   } catch (const OwnTrouble& e) {
-    std::vector<std::string> names;
-    names.reserve(asked.size());
-    for (const BuilderInfo* b : asked) {
-      names.push_back(b->name);
-    }
     findings.cannot_check(k_builders,
                           "detect",
-                          std::string("could not run the bin/detect of ") + join(names)
-                            + ", listed before ccaas-builder: " + e.what()
+                          std::string("could not run the bin/detect of ") + names() + which + ": " + e.what()
                             + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
                               "not known",
                           "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
                           "readOnlyRootFilesystem)");
     return false;
   }
+  const Runner runner(input);
+  bool refused = false;
 
   // Runs one builder's detect on a laid-out package: whether it claims it, with a finding when
-  // the peer would not get an answer either. None once a termination signal arrived.
+  // the peer would not get an answer either. None once a termination signal arrived, or once
+  // running inside the peer's root was refused.
   const auto detect = [&](BuilderInfo& builder, const PackageLayout& dirs) {
-    if (cancel.requested()) {
+    if (cancel.requested() || refused) {
       return false;
     }
-    const spawn::Exit exit = spawn::run((fs::path(builder.path) / "bin" / "detect").string(),
-                                        {dirs.src.string(), dirs.metadata_dir.string()},
-                                        environment_for(builder, input.env),
-                                        k_detect_limit,
-                                        cancel.fd);
+    const spawn::Exit exit = runner.detect(builder, dirs, cancel);
     if (exit.cancelled) {
       return false; // killed: the doctor is stopping
+    }
+    if (exit.setup_refused) {
+      refused = true;
+      findings.cannot_check(k_builders,
+                            "detect",
+                            "could not run the bin/detect of " + names() + " in the peer's root: " + exit.error
+                              + ": which builder claims what was judged from the files only, not run",
+                            "start the debug container with the default capabilities (CAP_SYS_CHROOT, and "
+                            "CAP_SETUID and CAP_SETGID for a peer of another user), e.g. kubectl debug "
+                            "--profile=general");
+      return false;
+    }
+    ++builder.detect_runs;
+    if (shell_error(exit)) {
+      ++builder.detect_shell_errors;
+      builder.detect_code = exit.code;
+      builder.detect_stderr = first_line(exit.stderr_text);
     }
     if (exit.timed_out) {
       findings.add(Severity::error,
@@ -208,23 +330,25 @@ bool find_claims(const DoctorInput& input,
 
   const fs::path& work = scratch->path();
   const Layout minimal = lay_out_minimal(work / "minimal");
+  runner.hand_over(work);
   for (BuilderInfo* builder : asked) {
     builder->claims_ccaas = detect(*builder, minimal.dirs);
-    builder->detect_ran = true;
+    builder->detect_ran = !refused;
   }
   std::size_t n = 0;
   for (InstalledPackage& package : packages) {
-    if (cancel.requested()) {
+    if (cancel.requested() || refused) {
       return false;
     }
     PackageLayout dirs;
     try {
-      dirs = lay_out_package(package.file, work / ("package-" + std::to_string(++n)));
+      dirs = lay_out_package(input.peer.root.at(package.file), work / ("package-" + std::to_string(++n)));
     } catch (const OwnTrouble&) {
       throw;
     } catch (const Failure&) {
       continue; // read_installed said what is wrong with it
     }
+    runner.hand_over(dirs.src.parent_path());
     for (BuilderInfo* builder : asked) {
       if (detect(*builder, dirs)) {
         package.claimed_by = builder->name;
@@ -236,35 +360,50 @@ bool find_claims(const DoctorInput& input,
     }
     file::remove_tree(dirs.src.parent_path());
   }
-  return !cancel.requested();
+  return !cancel.requested() && !refused;
 }
 
 void report_claims(const std::vector<InstalledPackage>& packages,
                    const std::vector<BuilderInfo>& builders,
                    bool known,
                    const config::PackageTypes& types,
+                   const contract::PeerConfig& config,
+                   const DoctorInput& input,
                    Findings& findings)
 {
   const auto our = find_ours(builders);
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
-    // One of ours: a type this builder claims here (or one not known, the package unreadable).
-    const bool ccaas = !package.type || contract::claims_type(types, *package.type);
+    // One of ours: a type this builder claims here (or one not known, the package unreadable);
+    // from outside, any chaincode-as-a-service type.
+    const bool ccaas =
+      !package.type
+      || (input.outside ? contract::is_server_type(*package.type) : contract::claims_type(types, *package.type));
     if (package.claimed_by.empty()) {
-      if (ccaas && known && package.type) {
-        findings.add(Severity::error,
+      if (!known || !package.type) {
+        continue;
+      }
+      if (!contract::is_server_type(*package.type) && docker_answers(config, input)) {
+        findings.add(Severity::ok,
                      group,
                      "detect",
-                     "no builder claims this " + *package.type
-                       + " package: when the peer builds it again, the build fails "
-                         "(\"docker build is disabled\", or a Docker error)",
-                     "list ccaas-builder first in the peer's externalBuilders");
+                     "no external builder claims this " + *package.type + " package: Docker at " + config.vm_endpoint
+                       + " builds it");
+        continue;
       }
+      findings.add(Severity::error,
+                   group,
+                   "detect",
+                   "no builder claims this " + *package.type + " package: when the peer builds it again, "
+                     + fallback_words(config, input, *package.type),
+                   input.outside ? "list a builder that claims type " + *package.type
+                                     + " under chaincode.externalBuilders, and fix the builder problems above"
+                                 : "list ccaas-builder first in the peer's externalBuilders");
       continue;
     }
-    if (our != builders.end() && package.claimed_by == our->name) {
+    if (our != builders.end() && package.claimed_by == our->name && !input.outside) {
       findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by + ", this builder");
-    } else if (ccaas) {
+    } else if (ccaas && !input.outside) {
       findings.add(Severity::warning,
                    group,
                    "detect",

@@ -1,9 +1,11 @@
 #include "ccaas/steps/doctor_checks.hpp"
 
+#include "ccaas/contract/metadata.hpp"
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/file.hpp"
+#include "ccaas/util/text.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,13 +22,41 @@ namespace ccaas::steps::doctor_checks {
 
 namespace {
 
-bool docker_answers(const std::string& endpoint)
+// Builder programs' problems: the fix for each cause program_problem names.
+std::string fix_for(const std::string& problem, const std::string& builder_path)
+{
+  if (problem.find("line ends in a carriage return") != std::string::npos) {
+    return "convert the programs' line endings to LF (dos2unix, or sed -i 's/\\r$//' FILE), and keep them so "
+           "(.gitattributes: * text eol=lf)";
+  }
+  if (problem.find("'s interpreter ") != std::string::npos
+      || problem.find("is not on the PATH the peer passes") != std::string::npos) {
+    return "use an interpreter the peer's image has (#!/bin/sh, and POSIX sh only), or a static program";
+  }
+  if (problem.find("on a file system mounted noexec") != std::string::npos) {
+    return "mount the builder's volume without noexec, or copy the builder into a volume that allows execution";
+  }
+  if (problem.find(" is a program for ") != std::string::npos) {
+    return "install the builder built for this peer's machine";
+  }
+  if (problem.find("'s dynamic loader ") != std::string::npos) {
+    return "use a statically linked build of the builder";
+  }
+  if (problem.find(" is not executable (mode ") != std::string::npos) {
+    return "chmod 0755 the programs under " + builder_path + "/bin";
+  }
+  return "mount the builder at " + builder_path + " with its bin/detect, bin/build and bin/release";
+}
+
+} // namespace
+
+bool docker_answers(const contract::PeerConfig& config, const DoctorInput& input)
 {
   constexpr std::string_view k_unix = "unix://";
-  if (endpoint.rfind(k_unix, 0) != 0) {
+  if (config.vm_endpoint.rfind(k_unix, 0) != 0) {
     return false;
   }
-  const std::string path = endpoint.substr(k_unix.size());
+  const std::string path = input.peer.root.at(config.vm_endpoint.substr(k_unix.size())).string();
   sockaddr_un address{};
   if (path.size() >= sizeof address.sun_path) {
     return false;
@@ -37,7 +67,20 @@ bool docker_answers(const std::string& endpoint)
   return fd.get() >= 0 && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
 }
 
-} // namespace
+std::string fallback_words(const contract::PeerConfig& config, const DoctorInput& input, const std::string& type)
+{
+  if (config.vm_endpoint.empty()) {
+    return "the peer falls back to Docker, and vm.endpoint is empty: the install fails with \"docker build is "
+           "disabled\"";
+  }
+  if (docker_answers(config, input)) {
+    return "the peer falls back to Docker at " + config.vm_endpoint
+           + (contract::is_server_type(type) ? ", which fails with \"Unknown chaincodeType: " + uppercase(type) + "\""
+                                             : ", which builds it as a " + type + " chaincode");
+  }
+  return "the peer falls back to Docker at " + config.vm_endpoint
+         + ", which does not answer: the install fails with a Docker error (\"dial unix ...docker.sock\")";
+}
 
 bool executable(const fs::path& path)
 {
@@ -52,7 +95,7 @@ fs::path canonical_or_self(const fs::path& path)
   return ec ? path.lexically_normal() : resolved;
 }
 
-void check_configuration(const contract::PeerConfig& config, Findings& findings)
+void check_configuration(const contract::PeerConfig& config, const DoctorInput& input, Findings& findings)
 {
   if (config.core_yaml_found) {
     findings.add(Severity::ok, k_configuration, config.core_yaml.string(), "read");
@@ -70,6 +113,18 @@ void check_configuration(const contract::PeerConfig& config, Findings& findings)
                  name,
                  name == "CORE_CHAINCODE_EXTERNALBUILDERS" ? "replaces core.yaml's whole externalBuilders list"
                                                            : "overrides core.yaml");
+  }
+  // viper ignores a variable set to "" (Fabric never calls AllowEmptyEnv): such a variable
+  // changes nothing, whatever its author meant.
+  for (const auto& [name, value] : input.peer.environ) {
+    if (value.empty() && name.rfind("CORE_", 0) == 0) {
+      findings.add(Severity::warning,
+                   k_configuration,
+                   name,
+                   "is set but empty: the peer ignores an empty variable, so core.yaml's value (or the default) "
+                   "applies",
+                   "unset " + name + ", and put the value in core.yaml");
+    }
   }
   for (const std::string& problem : config.problems) {
     findings.add(Severity::error, k_configuration, "core.yaml", problem, "write a Go duration such as \"300s\"");
@@ -91,7 +146,10 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
   std::set<std::string> names;
   const std::string from = config.builders_source;
   for (const contract::ExternalBuilder& entry : config.builders) {
-    BuilderInfo info{entry.name, entry.path, entry.propagate};
+    BuilderInfo info;
+    info.name = entry.name;
+    info.path = entry.path;
+    info.propagate = entry.propagate;
     const std::string subject = "builder " + (entry.name.empty() ? std::string("(no name)") : entry.name);
     if (entry.path.empty()) {
       findings.add(Severity::error,
@@ -116,12 +174,14 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                    "give each builder its own name");
     }
     const fs::path dir(entry.path);
-    info.ours = canonical_or_self(dir) == ours;
-    info.usable = executable(dir / "bin" / "detect") && executable(dir / "bin" / "build");
-    info.has_run = executable(dir / "bin" / "run");
-    info.claims_ccaas = info.ours; // the others: find_claims runs their detect
+    const fs::path in_root = input.peer.root.at(dir);
+    info.ours = input.outside ? is_ccaas_builder(input, dir) : canonical_or_self(dir) == ours;
+    info.has_run = program_problem(input, dir / "bin" / "run").empty();
+    info.claims_ccaas = info.ours && !input.outside; // the others: find_claims runs their detect
     struct stat st = {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    const auto present = [&](const char* name) { return file::exists_nofollow(in_root / name); };
+    if (::stat(in_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      info.cannot_start = entry.path + " is not a directory";
       findings.add(Severity::error,
                    k_builders,
                    subject,
@@ -129,31 +189,58 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                      + " is not a directory here: its detect fails, the peer logs that only at DEBUG, and "
                        "a package it should claim falls through to the next builder, then Docker",
                    "mount the builder at " + entry.path + ", or correct path in " + from);
-    } else if (!info.usable) {
-      std::vector<std::string> missing;
-      for (const char* program : {"detect", "build"}) {
-        if (!executable(dir / "bin" / program)) {
-          missing.push_back(std::string("bin/") + program);
-        }
-      }
+    } else if (!present("bin") && present("detect")) {
+      info.cannot_start = entry.path + " is the builder's bin/ folder";
       findings.add(Severity::error,
                    k_builders,
                    subject,
-                   join(missing, " and ") + " under " + entry.path
-                     + " missing or not executable by this user: the peer skips the builder silently",
-                   "chmod 0755 the programs, and check that the volume is not mounted noexec");
+                   "path " + entry.path + " is the builder's bin/ folder (it holds detect itself): the peer runs "
+                     + (dir / "bin" / "detect").string()
+                     + ", which is not there, logs that only at DEBUG, and hands every package to the next builder, "
+                       "then Docker",
+                   "set path to " + dir.parent_path().string() + ", the folder that holds bin/, in " + from);
+    } else if (!present("bin")) {
+      info.cannot_start = entry.path + " holds no bin/";
+      findings.add(Severity::error,
+                   k_builders,
+                   subject,
+                   entry.path + " holds no bin/ folder: the peer runs " + (dir / "bin" / "detect").string()
+                     + ", which is not there, logs that only at DEBUG, and hands every package to the next builder, "
+                       "then Docker",
+                   "mount the builder so that " + entry.path + "/bin/detect is its detect, or correct path in " + from);
     } else {
-      std::string note = "bin/detect and bin/build executable";
+      std::vector<std::string> problems;
+      for (const char* program : {"detect", "build"}) {
+        if (std::string problem = program_problem(input, dir / "bin" / program); !problem.empty()) {
+          problems.push_back(std::move(problem));
+        }
+      }
+      info.usable = problems.empty();
       const fs::path release = dir / "bin" / "release";
-      if (file::exists_nofollow(release) && !executable(release)) {
+      const std::string release_problem = present("bin/release") ? program_problem(input, release) : "";
+      if (!problems.empty()) {
+        info.cannot_start = problems.front();
         findings.add(Severity::error,
                      k_builders,
                      subject,
-                     "bin/release is not executable: the peer skips it without a word, and no chaincode server "
-                     "connection is ever published",
-                     "chmod 0755 " + release.string());
+                     join(problems, "; ")
+                       + ": its detect fails, the peer logs that only at DEBUG, and hands the package to the next "
+                         "builder, then Docker",
+                     fix_for(problems.front(), entry.path));
+      } else if (!release_problem.empty()) {
+        findings.add(Severity::error,
+                     k_builders,
+                     subject,
+                     release_problem
+                       + ": the peer skips bin/release without a word, and no chaincode server "
+                         "connection is ever published",
+                     fix_for(release_problem, entry.path));
       } else {
-        findings.add(Severity::ok, k_builders, subject, note + (info.ours ? " (this builder)" : ""));
+        findings.add(Severity::ok,
+                     k_builders,
+                     subject,
+                     std::string("bin/detect and bin/build executable")
+                       + (info.ours ? (input.outside ? " (a ccaas-builder)" : " (this builder)") : ""));
       }
     }
     if (entry.uses_whitelist) {
@@ -214,6 +301,7 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
 void check_order(const contract::PeerConfig& config,
                  const std::vector<BuilderInfo>& builders,
                  const DoctorInput& input,
+                 bool claims_known,
                  Findings& findings)
 {
   const fs::path ours = canonical_or_self(input.our_builder_dir);
@@ -221,6 +309,25 @@ void check_order(const contract::PeerConfig& config,
   const auto our = find_ours(builders);
   const auto first_ccaas =
     std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.claims_ccaas && b.usable; });
+  if (input.outside) {
+    // A stock peer: its own builders are judged, none is required to be ours.
+    if (first_ccaas != builders.end()) {
+      findings.add(Severity::ok,
+                   k_builders,
+                   "ccaas packages",
+                   "go to " + first_ccaas->name + " (its bin/detect exits 0 for one"
+                     + (first_ccaas->ours && !first_ccaas->detect_ran ? "" : ", run in the peer's root") + ")");
+    } else if (claims_known) {
+      findings.add(Severity::error,
+                   k_builders,
+                   "ccaas packages",
+                   "no builder claims one: " + fallback_words(config, input, "ccaas")
+                     + (builders.empty() ? "" : " (the peer logs each failed detect only at DEBUG)"),
+                   "list a working ccaas builder under chaincode.externalBuilders (Fabric's images have one at "
+                   "/opt/hyperledger/ccaas_builder), and fix the builder problems above");
+    }
+    return;
+  }
   if (our == builders.end()) {
     const std::string goes =
       first_ccaas != builders.end() ? "to " + first_ccaas->name : std::string("to no builder, so to Docker");
@@ -243,14 +350,14 @@ void check_order(const contract::PeerConfig& config,
   }
 }
 
-void check_fallback(const contract::PeerConfig& config, Findings& findings)
+void check_fallback(const contract::PeerConfig& config, const DoctorInput& input, Findings& findings)
 {
   if (config.vm_endpoint.empty()) {
     findings.add(Severity::ok,
                  k_builders,
                  "vm.endpoint",
                  "empty: a package no builder claims fails to install with \"docker build is disabled\"");
-  } else if (docker_answers(config.vm_endpoint)) {
+  } else if (docker_answers(config, input)) {
     findings.add(Severity::ok,
                  k_builders,
                  "vm.endpoint",
@@ -264,8 +371,52 @@ void check_fallback(const contract::PeerConfig& config, Findings& findings)
                  config.vm_endpoint
                    + " does not answer: a package no builder claims fails to install with a "
                      "Docker error (docker.sock), which hides that no builder claimed it",
-                 "leave vm.endpoint empty (CORE_VM_ENDPOINT=\"\") so that such a failure says \"docker build is "
-                 "disabled\"");
+                 "set vm.endpoint to \"\" in core.yaml, so that such a failure says \"docker build is disabled\" "
+                 "(CORE_VM_ENDPOINT=\"\" does not do it: the peer ignores an empty variable)");
+  }
+}
+
+void check_ignored_variables(const DoctorInput& input, bool ccaas_unclaimed, Findings& findings)
+{
+  // viper maps a key to one variable (CORE_ + the key's path, dots as underscores); a list is
+  // one value, so there is no variable per entry or field.
+  for (const auto& [name, value] : input.peer.environ) {
+    const bool builders_key =
+      name.rfind("CORE_CHAINCODE_EXTERNALBUILDERS_", 0) == 0 || name.rfind("CORE_PEER_EXTERNALBUILDERS", 0) == 0
+      || name.rfind("CORE_CHAINCODE_EXTERNALBUILDER_", 0) == 0 || name == "CORE_CHAINCODE_EXTERNALBUILDER";
+    if (!builders_key) {
+      continue;
+    }
+    findings.add(ccaas_unclaimed ? Severity::error : Severity::warning,
+                 k_configuration,
+                 name,
+                 "the peer never reads it: its externalBuilders key is chaincode.externalBuilders, a whole list, "
+                 "set by CORE_CHAINCODE_EXTERNALBUILDERS alone",
+                 "CORE_CHAINCODE_EXTERNALBUILDERS='[{name: ccaas-builder, path: /opt/ccaas-builder, "
+                 "propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]' (the whole list, as YAML), or "
+                 "the list in core.yaml");
+  }
+}
+
+void report_broken_detects(const std::vector<BuilderInfo>& builders, bool ccaas_unclaimed, Findings& findings)
+{
+  for (const BuilderInfo& b : builders) {
+    if (b.detect_runs == 0 || b.detect_shell_errors != b.detect_runs) {
+      continue;
+    }
+    findings.add(ccaas_unclaimed ? Severity::error : Severity::warning,
+                 k_builders,
+                 "builder " + b.name,
+                 "bin/detect fails before it decides, on every package (" + std::to_string(b.detect_runs)
+                   + " run(s), exit " + std::to_string(b.detect_code) + "): \"" + b.detect_stderr
+                   + "\": it never claims a package, and the peer logs that only at DEBUG",
+                 b.detect_stderr.find("Illegal option") != std::string::npos
+                     || b.detect_stderr.find("not found") != std::string::npos
+                     || b.detect_stderr.find("Syntax error") != std::string::npos
+                     || b.detect_stderr.find("Bad substitution") != std::string::npos
+                   ? "the image's /bin/sh is not bash (Debian and Ubuntu: dash; Alpine: busybox): write POSIX sh "
+                     "(no set -o pipefail, [[ ]] or arrays), or start it with #!/bin/bash where bash is installed"
+                   : "run it by hand in the peer's container with the same arguments, and fix what it says");
   }
 }
 

@@ -22,4 +22,12 @@ std::string lowercase(std::string text)
   return text;
 }
 
+std::string uppercase(std::string text)
+{
+  for (char& c : text) {
+    c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return text;
+}
+
 } // namespace ccaas

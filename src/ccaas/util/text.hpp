@@ -17,5 +17,7 @@ constexpr bool is_ascii_alnum(char c)
 
 // ASCII letters in lower case (HTTP header names, viper's keys): locale-free.
 std::string lowercase(std::string text);
+// ASCII letters in upper case (Fabric's chaincode types as its Docker builder names them).
+std::string uppercase(std::string text);
 
 } // namespace ccaas

@@ -1,0 +1,156 @@
+#include "ccaas/util/process_view.hpp"
+
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/fd.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+extern char** environ;
+
+namespace ccaas::process {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_max_proc_file = 4 * 1024 * 1024;
+
+// A /proc file: its size says 0, so it is read to its end. errno is kept for the caller.
+bool read_proc(const fs::path& path, std::string& out, int& error)
+{
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    error = errno;
+    return false;
+  }
+  out.clear();
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      error = errno;
+      return false;
+    }
+    if (n == 0 || out.size() > k_max_proc_file) {
+      return true;
+    }
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+std::map<std::string, std::string> parse_environ(const std::string& text)
+{
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\0', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const std::string entry = text.substr(start, end - start);
+    const std::size_t eq = entry.find('=');
+    if (eq != std::string::npos && eq > 0) {
+      out.emplace(entry.substr(0, eq), entry.substr(eq + 1)); // the first one wins, as Go's os.Getenv
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// "Uid:\t1000\t1000\t1000\t1000": the real one.
+unsigned long id_field(const std::string& status, const char* key)
+{
+  std::istringstream lines(status);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(key, 0) == 0) {
+      return std::stoul(line.substr(std::strlen(key)));
+    }
+  }
+  return 0;
+}
+
+std::string refused(pid_t pid, const std::string& what, int error)
+{
+  return "process " + std::to_string(pid) + ": cannot read " + what + ": " + std::strerror(error)
+         + ": reading another user's process needs CAP_SYS_PTRACE: start the debug container with "
+           "`kubectl debug --profile=general` (or --profile=sysadmin), or `docker run --cap-add SYS_PTRACE`, "
+           "or run the doctor as the peer's user";
+}
+
+} // namespace
+
+ProcessView read_process(pid_t pid)
+{
+  const fs::path dir = fs::path("/proc") / std::to_string(pid);
+  ProcessView view;
+  view.pid = pid;
+  std::string status;
+  int error = 0;
+  if (!read_proc(dir / "status", status, error)) {
+    if (error == ENOENT || error == ESRCH) {
+      throw Failure("process " + std::to_string(pid)
+                    + ": no such process here: the doctor must share the peer's process namespace "
+                      "(`kubectl debug --target=PEER_CONTAINER`, `docker run --pid container:PEER`)");
+    }
+    throw OwnTrouble(refused(pid, (dir / "status").string(), error));
+  }
+  view.uid = static_cast<uid_t>(id_field(status, "Uid:"));
+  view.gid = static_cast<gid_t>(id_field(status, "Gid:"));
+  std::string text;
+  if (!read_proc(dir / "environ", text, error)) {
+    throw OwnTrouble(refused(pid, "its environment (" + (dir / "environ").string() + ")", error));
+  }
+  view.environ = parse_environ(text);
+  // The root: following it needs the same access as environ; a listing proves it.
+  struct stat st = {};
+  if (::stat((dir / "root" / ".").c_str(), &st) != 0 || ::access((dir / "root").c_str(), R_OK | X_OK) != 0) {
+    throw OwnTrouble(refused(pid, "its file system (" + (dir / "root").string() + ")", errno));
+  }
+  view.root = file::RootView(dir / "root");
+  if (!read_proc(dir / "mountinfo", view.mountinfo, error)) {
+    view.mountinfo.clear(); // only the noexec finding needs it
+  }
+  if (read_proc(dir / "comm", view.command, error) && !view.command.empty() && view.command.back() == '\n') {
+    view.command.pop_back();
+  }
+  return view;
+}
+
+std::map<std::string, std::string> own_environ()
+{
+  std::map<std::string, std::string> out;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string text(*entry);
+    const std::size_t eq = text.find('=');
+    if (eq != std::string::npos && eq > 0) {
+      out.emplace(text.substr(0, eq), text.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+ProcessView read_self()
+{
+  ProcessView view;
+  view.pid = ::getpid();
+  view.uid = ::getuid();
+  view.gid = ::getgid();
+  view.environ = own_environ();
+  int error = 0;
+  if (!read_proc("/proc/self/mountinfo", view.mountinfo, error)) {
+    view.mountinfo.clear();
+  }
+  return view;
+}
+
+} // namespace ccaas::process

@@ -1,0 +1,202 @@
+'use strict';
+// A stock peer's container, for `run --doctor --pid`. No image registry answers here, so each
+// root is made from Debian's own programs, with the real image's layout around the builder:
+//   debianRoot: hyperledger/fabric-peer 2.5 is built on Ubuntu: /bin/sh is dash, the tools are
+//     GNU's on glibc, /bin is /usr/bin. Here: Debian's dash, coreutils, sed and grep, copied with
+//     the shared libraries ldd names and their loader.
+//   alpineRoot: images built on Alpine (fabric-peer 2.4 and earlier, many custom ones): busybox
+//     is /bin/sh and every tool, musl's loader, no bash and no glibc. Here: Debian's
+//     busybox-static with its applets as links.
+// Both hold what Fabric's images hold for the peer (images/peer/Dockerfile, sampleconfig/core.yaml
+// at v2.5): FABRIC_CFG_PATH=/etc/hyperledger/fabric with a core.yaml whose one external builder
+// is Fabric's ccaas_builder at /opt/hyperledger/ccaas_builder (propagating
+// CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG), a stand-in of that builder there (harness/builders.js:
+// Fabric's detect, argv and release layout), /var/hyperledger/production, /tmp, /etc/hosts,
+// /etc/resolv.conf, an empty /proc, and /usr/local/bin/peer, which stays alive as the peer does.
+//
+// StockPeer runs a root as the peer process: in a test's network namespace (the pod's), in PID
+// and mount namespaces of its own, /proc mounted for its PID namespace, chrooted, optionally as
+// another user. doctor() runs `run --doctor --pid` from outside it as a debug container does
+// (`kubectl debug --target=peer`, `docker run --pid container:PEER --network container:PEER`):
+// in the peer's PID and network namespaces, with a mount namespace and a /proc of its own, and
+// this machine's root (the debug image's) as its root.
+
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { BIN_DIR, Peer } = require('./peer');
+const { fabricCcaasBuilder } = require('./builders');
+
+const FABRIC_BUILDER = '/opt/hyperledger/ccaas_builder';
+const FILE_SYSTEM_PATH = '/var/hyperledger/production';
+const PEER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const TOOLS = ['tr', 'sed', 'cp', 'mkdir', 'cat', 'sleep', 'grep', 'rm', 'ls', 'env', 'true'];
+
+// sampleconfig/core.yaml's keys the peer and the doctor read, as Fabric's image has them.
+function stockCoreYaml({ builders = [['ccaas_builder', FABRIC_BUILDER]], vmEndpoint = 'unix:///var/run/docker.sock', fsPath = FILE_SYSTEM_PATH } = {}) {
+  const list = builders.map(([name, dir, env = '[CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]']) => `    - name: ${name}\n      path: ${dir}\n      propagateEnvironment: ${env}`);
+  return `peer:\n  id: jdoe\n  fileSystemPath: ${fsPath}\nvm:\n  endpoint: ${vmEndpoint}\nchaincode:\n  startuptimeout: 300s\n  executetimeout: 30s\n  externalBuilders:\n${list.length ? list.join('\n') : '    []'}\n`;
+}
+
+function write(root, file, text, mode = 0o644) {
+  const p = path.join(root, file);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  fs.chmodSync(p, mode);
+  return p;
+}
+
+function commonLayout(root, { hosts = {} } = {}) {
+  for (const d of ['tmp', 'proc', 'etc/hyperledger/fabric', 'var/hyperledger/production', 'usr/local/bin']) {
+    fs.mkdirSync(path.join(root, d), { recursive: true });
+  }
+  fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+  write(root, 'etc/hyperledger/fabric/core.yaml', stockCoreYaml());
+  const lines = ['127.0.0.1 localhost', ...Object.entries(hosts).map(([name, ip]) => `${ip} ${name}`)];
+  write(root, 'etc/hosts', `${lines.join('\n')}\n`);
+  write(root, 'etc/resolv.conf', 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+  write(root, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
+  // The peer: `peer node start` stays alive; this one does nothing else.
+  write(root, 'usr/local/bin/peer', '#!/bin/sh\nexec sleep 100000\n', 0o755);
+  fabricCcaasBuilder(path.join(root, FABRIC_BUILDER));
+  return root;
+}
+
+// Copies a program of this machine into root at the same path, with every shared library ldd
+// names and the loader, at their paths.
+function copyWithLibraries(root, program) {
+  const ldd = spawnSync('ldd', [program], { encoding: 'utf8' });
+  const files = [program];
+  for (const line of ldd.stdout.split('\n')) {
+    const m = line.match(/=>\s+(\/\S+)/) || line.match(/^\s+(\/\S+)\s+\(/);
+    if (m) files.push(m[1]);
+  }
+  for (const file of files) {
+    const target = path.join(root, file);
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(fs.realpathSync(file), target);
+    fs.chmodSync(target, 0o755);
+  }
+}
+
+function debianRoot(root, opts = {}) {
+  fs.mkdirSync(path.join(root, 'usr', 'bin'), { recursive: true });
+  for (const d of ['lib', 'lib64', 'sbin']) fs.mkdirSync(path.join(root, 'usr', d), { recursive: true });
+  // merged /usr, as in Ubuntu and Debian
+  for (const d of ['bin', 'lib', 'lib64', 'sbin']) fs.symlinkSync(`usr/${d}`, path.join(root, d));
+  copyWithLibraries(root, '/usr/bin/dash');
+  fs.symlinkSync('dash', path.join(root, 'usr', 'bin', 'sh'));
+  for (const tool of TOOLS) copyWithLibraries(root, `/usr/bin/${tool}`);
+  return commonLayout(root, opts);
+}
+
+function alpineRoot(root, opts = {}) {
+  fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'usr', 'bin'), { recursive: true });
+  fs.copyFileSync('/bin/busybox', path.join(root, 'bin', 'busybox'));
+  fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
+  for (const tool of ['sh', ...TOOLS]) {
+    const dir = tool === 'env' ? 'usr/bin' : 'bin';
+    fs.symlinkSync('/bin/busybox', path.join(root, dir, tool));
+  }
+  return commonLayout(root, opts);
+}
+
+// Every entry under root but /proc, with what could change: type, mode, owner, size, times,
+// content hash, link target. Equal before and after: nothing was written there.
+function listing(root) {
+  const out = {};
+  const walk = (dir) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      const rel = path.relative(root, p);
+      if (rel === 'proc') continue;
+      const st = fs.lstatSync(p, { bigint: true });
+      const entry = { mode: st.mode.toString(8), uid: Number(st.uid), gid: Number(st.gid), size: Number(st.size), mtime: st.mtimeNs.toString(), ctime: st.ctimeNs.toString() };
+      if (st.isSymbolicLink()) entry.link = fs.readlinkSync(p);
+      else if (st.isFile()) entry.sha256 = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+      out[rel] = entry;
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const inRoot = (root, p) => (p.startsWith(`${root}/`) ? p.slice(root.length) : p);
+
+class StockPeer {
+  // root: a debianRoot or alpineRoot; env: the peer's environment (the image's and the pod's);
+  // user: [uid, gid] the peer runs as; mounts: shell lines run in the peer's mount namespace
+  // before it starts (e.g. a noexec bind mount), with $ROOT set.
+  constructor(ns, root, { env = {}, user = null, mounts = [] } = {}) {
+    this.ns = ns;
+    this.root = root;
+    this.env = { PATH: PEER_PATH, FABRIC_CFG_PATH: '/etc/hyperledger/fabric', CORE_PEER_ID: 'peer0.org1.example.com', ...env };
+    this.user = user;
+    this.mounts = mounts;
+  }
+
+  async start() {
+    const chroot = this.user ? `chroot --userspec=${this.user[0]}:${this.user[1]}` : 'chroot';
+    const script = [...this.mounts, 'mount -t proc proc "$ROOT/proc"', `exec ${chroot} "$ROOT" /usr/local/bin/peer node start`].join(' && ');
+    // The host's /bin/sh sets up the namespace, then execs into the peer's root.
+    this.child = this.ns.spawn('unshare', ['--pid', '--mount', '--fork', '--kill-child', '--propagation', 'private', '/bin/sh', '-c', script], {
+      env: { ...this.env, ROOT: this.root },
+    });
+    for (const end = Date.now() + 10000; Date.now() < end;) {
+      const kids = spawnSync('pgrep', ['-P', String(this.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+      for (const kid of kids) {
+        let comm = '';
+        try { comm = fs.readFileSync(`/proc/${kid}/comm`, 'utf8').trim(); } catch { /* gone */ }
+        if (comm === 'sleep') {
+          this.pid = Number(kid);
+          return this;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the stand-in peer did not start: ${this.child.output}`);
+  }
+
+  // The environment the peer really has, as /proc shows it (what the doctor reads).
+  environ() {
+    return fs.readFileSync(`/proc/${this.pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  }
+
+  // run --doctor --pid 1 (the peer is PID 1 of its namespace) from a debug container; as: setpriv
+  // arguments for another user.
+  doctor(args = ['--json'], { as = null, env = {} } = {}) {
+    const argv = ['-t', String(this.pid), '--pid', '--', 'unshare', '--mount', '--mount-proc', '--',
+      ...(as ? ['setpriv', ...as] : []), path.join(BIN_DIR, 'run'), '--doctor', '--pid', '1', ...args];
+    return this.ns.exec('nsenter', argv, { env: { PATH: process.env.PATH, ...env } });
+  }
+
+  // The peer is PID 1 of its namespace: when it goes, the kernel ends every process there.
+  async stop() {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try { process.kill(this.pid, 'SIGKILL'); } catch { /* gone already */ }
+    this.child.kill('SIGKILL');
+    await this.child.exited;
+  }
+}
+
+// Installs packages as this peer does, with its own builder, inside its root: the peer-style
+// harness (harness/peer.js) with each builder program run by chroot, its arguments the peer's
+// paths. fileSystemPath and TMPDIR are the root's.
+function rootInstaller(root, { builder = FABRIC_BUILDER, name = 'ccaas_builder', owner = null } = {}) {
+  return new Peer({
+    binDir: path.join(root, builder, 'bin'),
+    name,
+    owner,
+    fileSystemPath: path.join(root, FILE_SYSTEM_PATH),
+    tmpdir: path.join(root, 'tmp'),
+    propagate: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
+    env: { PATH: PEER_PATH },
+    launcher: (program, args, env) => ({ cmd: 'chroot', argv: [root, inRoot(root, program), ...args.map((a) => inRoot(root, a))], env }),
+  });
+}
+
+module.exports = { debianRoot, alpineRoot, StockPeer, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH };
