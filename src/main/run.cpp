@@ -33,9 +33,11 @@ int main(int argc, char** argv)
     "  what the peer would get from a package file, an unpacked package directory or a durable build\n"
     "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1); it reads\n"
     "  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG and CCAAS_BUILDER_DIAL_TIMEOUT as build does\n\n"
-    "usage: run --doctor [--config DIR] [--json | --metrics | --serve ADDRESS [--interval DURATION]]\n"
+    "usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]]\n"
     "  in the peer's container: the peer's core.yaml (DIR, else FABRIC_CFG_PATH, else /etc/hyperledger/fabric)\n"
     "  and CORE_... environment, its builders, and every installed chaincode, probed; writes nothing;\n"
+    "  --pid PID: the same for the peer process PID, read from outside its container (kubectl debug\n"
+    "  --target, docker run --pid container:PEER): its environment, files, builders and resolver;\n"
     "  --metrics prints the findings as Prometheus series; --serve :9464 is an exporter for a sidecar:\n"
     "  GET /metrics from the last run, a run every --interval (default 60s), stops on SIGTERM",
     {&ccaas::config::k_dial_timeout},

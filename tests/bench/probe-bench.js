@@ -67,6 +67,7 @@ async function main() {
       console.log(`| ${name} | ${median(totals).toFixed(1)} | ${wall} | ${verdict} |`);
     }
     await doctorBench(ns, work);
+    await pidBench(ns);
     await exporterBench(ns, work);
   } finally {
     await ns.close();
@@ -123,6 +124,38 @@ async function doctorBench(ns, work) {
       }
       console.log(`| ${label} | ${which} | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
     }
+  }
+}
+
+// run --doctor --pid on a stock peer (harness/stock-peer.js: Fabric's layout and builder, in PID
+// and mount namespaces of its own) with 20 chaincodes installed by that builder, 10 behind a
+// blackholed port: the doctor reads the peer from outside, runs Fabric's detect inside its root 21
+// times (a minimal ccaas package and each installed one), and probes every build at once.
+async function pidBench(ns) {
+  const { debianRoot, StockPeer, rootInstaller } = require(path.join(h, 'stock-peer'));
+  const root = debianRoot(tempDir('ccaas-bench-stock-'), { hosts: { 'cc.bench': '127.0.0.1' } });
+  fs.chmodSync(root, 0o755);
+  const installer = rootInstaller(root);
+  for (let i = 0; i < 20; i++) {
+    const pkg = makePackage({ label: `pid${i}_1.0`, dir: tempDir('ccaas-bench-pkg-'),
+      files: { 'connection.json': { address: `cc.bench:${i % 2 ? 7253 : 7251}`, dial_timeout: '2s' } } });
+    if (!installer.install(pkg).ok) throw new Error(`could not install ${pkg.label} in the stock peer`);
+  }
+  const peer = await new StockPeer(ns, root).start();
+  try {
+    const times = [];
+    let summary = '';
+    for (let i = 0; i < 5; i++) {
+      const r = peer.doctor([]);
+      times.push(r.ms);
+      summary = r.stderr.trim().split('\n').pop();
+    }
+    console.log('');
+    console.log('| run --doctor --pid, stock peer, 20 chaincodes by Fabric\'s builder, 10 blackholed, dial_timeout 2s | wall median ms | bound ms | report |');
+    console.log('|---|---|---|---|');
+    console.log(`| from a debug container (nsenter into its PID namespace, /proc of its own) | ${median(times).toFixed(0)} | 3000 | ${summary.replace(/^doctor: /, '')} |`);
+  } finally {
+    await peer.stop();
   }
 }
 

@@ -11,6 +11,7 @@ const { Pki } = require('./certs');
 const { Netns, available } = require('./netns');
 const { waitForRuns } = require('./scrape');
 const servers = require('./servers');
+const { debianRoot, StockPeer, rootInstaller, FABRIC_BUILDER } = require('./stock-peer');
 
 const top = path.resolve(__dirname, '../../..');
 const fixtures = path.join(top, 'fixtures', 'packages');
@@ -140,6 +141,42 @@ async function main() {
     // 8. The same doctor as the peer pod's exporter sidecar, scraped once as Prometheus would.
     await watch(ns, peer, configDir, plain.pkg.id);
   } finally {
+    await ns.close();
+  }
+  // 9. A stock peer nobody has changed yet, read from outside.
+  await stockPeer();
+}
+
+// 9. run --doctor --pid on a stock peer (Fabric's layout and builder, nothing of ours), from a
+// debug container in its PID and network namespaces; then the same peer with its builder's path
+// written at its bin/, the commonest set-up mistake.
+async function stockPeer() {
+  const ns = new Netns();
+  const peers = [];
+  try {
+    const root = debianRoot(tempDir('ccaas-demo-stock-'), { hosts: { 'asset-transfer.org1.svc.cluster.local': '127.0.0.1' } });
+    fs.chmodSync(root, 0o755);
+    const pkg = makePackage({ label: 'asset-transfer_3.0', dir: tempDir('ccaas-demo-'),
+      files: { 'connection.json': { address: 'asset-transfer.org1.svc.cluster.local:9998', dial_timeout: '2s' } } });
+    rootInstaller(root).install(pkg);
+    servers.startChaincode(ns, 9998, pkg.id);
+    await ns.waitForPort(9998);
+    const show = async (title, env) => {
+      const peer = await new StockPeer(ns, root, { env }).start();
+      peers.push(peer);
+      say();
+      say(`== ${title}`);
+      say('  $ kubectl debug -it peer0-org1-0 --target=peer --image=ccaas-builder:<version> -- /opt/ccaas-builder/bin/run --doctor --pid 1');
+      const r = peer.doctor([]);
+      for (const line of r.stderr.trim().split('\n')) say(`    ${line}`);
+      say(`  exit ${r.code}`);
+    };
+    await show('a stock peer, read from outside: Fabric\'s image and builder, a chaincode it built, nothing of ours', {});
+    await show('the same peer with its builder\'s path written at bin/', {
+      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: ccaas_builder, path: ${FABRIC_BUILDER}/bin, propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]`,
+    });
+  } finally {
+    for (const peer of peers) await peer.stop();
     await ns.close();
   }
 }
