@@ -79,7 +79,7 @@ bool shell_error(const spawn::Exit& exit)
 
 std::string first_line(const std::string& text)
 {
-  const std::size_t start = text.find_first_not_of("\n");
+  const std::size_t start = text.find_first_not_of('\n');
   if (start == std::string::npos) {
     return {};
   }
