@@ -1,6 +1,7 @@
 #include "ccaas/steps/run.hpp"
 #include "ccaas/cli/check_main.hpp"
 #include "ccaas/cli/doctor_main.hpp"
+#include "ccaas/cli/package_main.hpp"
 #include "ccaas/cli/step_main.hpp"
 
 #include <string_view>
@@ -24,6 +25,9 @@ int main(int argc, char** argv)
   if (argc >= 2 && std::string_view(argv[1]) == "--doctor") {
     return ccaas::cli::run_doctor(argc, argv);
   }
+  if (argc >= 2 && std::string_view(argv[1]) == "--package") {
+    return ccaas::cli::run_package(argc, argv);
+  }
   const ccaas::cli::StepSpec spec{
     "run",
     {"BUILD_OUTPUT_DIR", "RUN_METADATA_DIR"},
@@ -33,6 +37,10 @@ int main(int argc, char** argv)
     "  what the peer would get from a package file, an unpacked package directory or a durable build\n"
     "  directory, and whether it can launch the chaincode (exit 0) or not (exit 1); it reads\n"
     "  CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG and CCAAS_BUILDER_DIAL_TIMEOUT as build does\n\n"
+    "usage: run --package DIR --label LABEL [--type ccaas|external] [--output FILE] [--json]\n"
+    "  the package the peer installs, from DIR's connection.json and indexes (META-INF/, or metadata/\n"
+    "  for external), checked as build checks it; its bytes depend on these inputs alone, so every org\n"
+    "  that packages them gets one package ID, the server's CHAINCODE_ID (default output ./LABEL.tar.gz)\n\n"
     "usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]]\n"
     "  in the peer's container: the peer's core.yaml (DIR, else FABRIC_CFG_PATH, else /etc/hyperledger/fabric)\n"
     "  and CORE_... environment, its builders, and every installed chaincode, probed; writes nothing;\n"

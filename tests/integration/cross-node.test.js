@@ -329,7 +329,7 @@ describe('cross-node', { skip }, () => {
     assert.equal(report.failed_stage, 'ccid');
     assert.equal(report.ccid_reported, pkgs.healthy.id);
     assert.equal(report.error, `chaincode ID mismatch: the server registers as ${pkgs.healthy.id}, but the peer launches ${pkgs.otherOrg.id}: the same label ${LABEL}, another package file`);
-    assert.equal(report.hint, 'if peers of another org installed a package file of their own, every peer that uses this server must install the identical file (the same bytes give the same package ID: compare \'peer lifecycle chaincode calculatepackageid\' of each org\'s file) or each package ID needs a chaincode server of its own, '
+    assert.equal(report.hint, `if peers of another org installed a package file of their own, every peer that uses this server must install the identical file: package the same inputs with \`run --package DIR --label ${LABEL}\` on each org's side (the same inputs give the same bytes, so the same package ID), or share one file (compare 'peer lifecycle chaincode calculatepackageid' of each org's file); otherwise each package ID needs a chaincode server of its own, `
       + `since restarting this server with ${pkgs.otherOrg.id} would break the peers that launch ${pkgs.healthy.id}; if ${pkgs.healthy.id} is an older package of this chaincode, restart the server with CHAINCODE_ID=${pkgs.otherOrg.id}`);
     assertAtInstallAndRun(pkgs.otherOrg, 'ccid', report.error);
   });

@@ -326,7 +326,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
         exp_labels: { ...cc('otherid'), registered_id: `old_1.0:${'0'.repeat(64)}`, severity: 'critical' },
         exp_annotations: {
           summary: `Chaincode server ${HOST}:${PORT.otherid} registers as old_1.0:${'0'.repeat(64)}, but the peer launches ${pkgs.otherid.id}`,
-          description: `chaincode ID mismatch: the server registers as old_1.0:${'0'.repeat(64)}, but the peer launches ${pkgs.otherid.id}; the launch fails after chaincode.startuptimeout with "timeout expired while starting chaincode". Restart the server with CHAINCODE_ID=${pkgs.otherid.id}, or install and approve the package the server was started for.`,
+          description: `chaincode ID mismatch: the server registers as old_1.0:${'0'.repeat(64)}, but the peer launches ${pkgs.otherid.id}; the launch fails after chaincode.startuptimeout with "timeout expired while starting chaincode". Restart the server with CHAINCODE_ID=${pkgs.otherid.id}, or install and approve the package the server was started for; where each org packaged the chaincode itself, package the same inputs with \`run --package\` on each side (one package ID for all), or share one file.`,
         },
       }],
       ChaincodeServerCertificateExpiresSoon: [{

@@ -29,9 +29,11 @@ void ccid_stage(Session& session)
                  detail,
                  error + ": the same label " + ours->label + ", another package file",
                  "if peers of another org installed a package file of their own, every peer that uses this server "
-                 "must install the identical file (the same bytes give the same package ID: compare 'peer lifecycle "
-                 "chaincode calculatepackageid' of each org's file) or each package ID needs a chaincode server of "
-                 "its own, since restarting this server with "
+                 "must install the identical file: package the same inputs with `run --package DIR --label "
+                   + ours->label
+                   + "` on each org's side (the same inputs give the same bytes, so the same package ID), or share "
+                     "one file (compare 'peer lifecycle chaincode calculatepackageid' of each org's file); otherwise "
+                     "each package ID needs a chaincode server of its own, since restarting this server with "
                    + expected + " would break the peers that launch " + reported + "; if " + reported
                    + " is an older package of this chaincode, restart the server with CHAINCODE_ID=" + expected);
     return;
