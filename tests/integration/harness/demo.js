@@ -145,6 +145,55 @@ async function main() {
   }
   // 9. A stock peer nobody has changed yet, read from outside.
   await stockPeer();
+  // 10. Two orgs package the same inputs themselves, and get one package ID.
+  await twoOrgs();
+}
+
+// 10. run --package by two orgs: the same connection.json and indexes in different folders, as
+// different users, with other file times, seconds apart; one package ID, written down before
+// anything is installed, and one chaincode server that serves both orgs' peers.
+async function twoOrgs() {
+  const { spawnSync } = require('node:child_process');
+  const { BIN_DIR } = require('./peer');
+  const ns = new Netns({ hosts: { 'asset-transfer.shared.example.com': '127.0.0.1' } });
+  try {
+    say();
+    say('== two orgs package the same inputs themselves: run --package, one package ID for both');
+    const inputs = (org) => {
+      const dir = path.join(tempDir(`ccaas-demo-${org}-`), 'asset-transfer');
+      fs.mkdirSync(path.join(dir, 'META-INF', 'statedb', 'couchdb', 'indexes'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'connection.json'), `${JSON.stringify({ address: 'asset-transfer.shared.example.com:9997', dial_timeout: '10s' }, null, 2)}\n`);
+      fs.copyFileSync(path.join(fixtures, 'asset-transfer', 'code', 'META-INF', 'statedb', 'couchdb', 'indexes', 'indexOwner.json'),
+        path.join(dir, 'META-INF', 'statedb', 'couchdb', 'indexes', 'indexOwner.json'));
+      fs.chmodSync(path.dirname(dir), 0o777);
+      return dir;
+    };
+    const org1 = inputs('org1');
+    const r1 = spawnSync(path.join(BIN_DIR, 'run'), ['--package', org1, '--label', 'asset-transfer_2.0', '--output', path.join(path.dirname(org1), 'asset-transfer_2.0.tar.gz')], { encoding: 'utf8' });
+    say(`  org1 (root, umask 022): $ run --package ${path.basename(org1)} --label asset-transfer_2.0`);
+    for (const line of r1.stderr.trim().split('\n')) say(`    ${line}`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const org2 = inputs('org2');
+    spawnSync('touch', ['-d', '2020-01-01 00:00', path.join(org2, 'connection.json')]);
+    const r2 = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', 'umask 077; exec "$@"', 'sh',
+      path.join(BIN_DIR, 'run'), '--package', org2, '--label', 'asset-transfer_2.0', '--output', path.join(path.dirname(org2), 'asset-transfer_2.0.tar.gz')],
+    { encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'Asia/Kolkata' } });
+    say(`  org2 (uid 65534, umask 077, TZ Asia/Kolkata, connection.json dated 2020, 1.5 s later): $ run --package ${path.basename(org2)} --label asset-transfer_2.0`);
+    for (const line of r2.stderr.trim().split('\n')) say(`    ${line}`);
+    const id = /CHAINCODE_ID=(\S+)/.exec(r1.stderr)[1];
+    say(`  the same package ID on both sides: ${id === /CHAINCODE_ID=(\S+)/.exec(r2.stderr)[1]}`);
+    say(`== one chaincode server, started with CHAINCODE_ID=${id} before any install`);
+    servers.startChaincode(ns, 9997, id);
+    await ns.waitForPort(9997);
+    for (const [org, dir] of [['org1', org1], ['org2', org2]]) {
+      const peer = new Peer({ netns: ns, env: { CCAAS_BUILDER_PROBE: 'warn' } });
+      const pkg = { file: path.join(path.dirname(dir), 'asset-transfer_2.0.tar.gz'), label: 'asset-transfer_2.0', id };
+      const result = peer.install(pkg);
+      say(`  ${org}'s peer installs its own file: ${verdictOf(result.release.stderr)}`);
+    }
+  } finally {
+    await ns.close();
+  }
 }
 
 // 9. run --doctor --pid on a stock peer (Fabric's layout and builder, nothing of ours), from a
