@@ -36,9 +36,14 @@ function args() {
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+// A program built for another machine runs under qemu-user (qemu-user-static), as the tests run it.
+const QEMU = { arm64: 'qemu-aarch64-static', amd64: 'qemu-x86_64-static' };
+let runner = null;
+
 // "linked: OpenSSL 3.0.19 (OpenSSL_version)" -> { name, version, source }
 function linkedLibraries(binary) {
-  const text = execFileSync(binary, ['--version', '--verbose'], { encoding: 'utf8' });
+  const text = runner ? execFileSync(runner, [binary, '--version', '--verbose'], { encoding: 'utf8' })
+    : execFileSync(binary, ['--version', '--verbose'], { encoding: 'utf8' });
   return text.split('\n').filter((l) => l.startsWith('linked: ')).map((l) => {
     const m = /^linked: (\S+) (.+) \(([^()]+)\)$/.exec(l);
     if (!m) throw new Error(`${binary}: cannot read "${l}"`);
@@ -46,20 +51,39 @@ function linkedLibraries(binary) {
   });
 }
 
-// pkg:deb/debian/<source package>@<source version>?arch=..., from dpkg; null where dpkg does not know it.
-function debianPurl(pkg, arch) {
-  try {
-    const [source, version, architecture] = execFileSync('dpkg-query', ['-W', '-f=${source:Package} ${source:Version} ${Architecture}', pkg], { encoding: 'utf8' }).trim().split(' ');
-    return `pkg:deb/debian/${source}@${encodeURIComponent(version)}?arch=${architecture === 'all' ? 'all' : arch}`;
-  } catch {
-    return null;
+// pkg:deb/debian/<source package>@<source version>?arch=..., from dpkg (the package of that
+// architecture, installed beside the machine's own by multiarch), or from the control fields
+// bin/setup kept of a package it only unpacked (yaml-cpp for arm64); null where neither knows it.
+function debianPurl(pkg, arch, hostArch) {
+  const deps = process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps';
+  const unpacked = path.join(deps, arch, 'sysroot', `${pkg}.control`);
+  if (arch !== hostArch && fs.existsSync(unpacked)) {
+    const fields = Object.fromEntries(fs.readFileSync(unpacked, 'utf8').trim().split('\n').map((l) => l.split(': ')));
+    const source = (fields.Source ?? pkg).split(' ')[0];
+    return `pkg:deb/debian/${source}@${encodeURIComponent(fields.Version)}?arch=${arch}`;
   }
+  // The package of that architecture; a header-only one is "all", one copy for every architecture.
+  for (const name of [`${pkg}:${arch}`, pkg]) {
+    try {
+      const out = execFileSync('dpkg-query', ['-W', '-f=${source:Package} ${source:Version} ${Architecture}\\n', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const [source, version, architecture] = (out.split('\n').find((l) => l.endsWith(` ${arch}`) || l.endsWith(' all')) ?? '').split(' ');
+      if (architecture === 'all' || architecture === arch) {
+        return `pkg:deb/debian/${source}@${encodeURIComponent(version)}?arch=${architecture === 'all' ? 'all' : arch}`;
+      }
+    } catch {
+      // not installed under that name
+    }
+  }
+  return null;
 }
 
 // curl and cpp-httplib come from Debian's source packages by bin/setup, which records each source's version.
 const FROM_SOURCE = { libcurl: 'curl', 'cpp-httplib': 'cpp-httplib' };
-function sourcePurl(source) {
-  const recorded = path.join(process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps', source, 'debian-source-version');
+function sourcePurl(source, arch, hostArch) {
+  const deps = process.env.CCAAS_BUILDER_STATIC_DEPS ?? '/opt/static-deps';
+  // curl is built per architecture (arm64's under <deps>/arm64/curl); cpp-httplib is a header.
+  const own = path.join(deps, arch, source, 'debian-source-version');
+  const recorded = arch !== hostArch && fs.existsSync(own) ? own : path.join(deps, source, 'debian-source-version');
   if (!fs.existsSync(recorded)) return null;
   return `pkg:deb/debian/${source}@${encodeURIComponent(fs.readFileSync(recorded, 'utf8').trim())}?arch=source`;
 }
@@ -75,8 +99,12 @@ function serialOf(tarballSha) {
 
 async function main() {
   const a = args();
-  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-  const version = /^ccaas-builder detect (\S+) /.exec(execFileSync(path.join(a['bin-dir'], 'detect'), ['--version'], { encoding: 'utf8' }))[1];
+  const hostArch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  const arch = a.arch ?? hostArch;
+  if (arch !== hostArch) runner = QEMU[arch];
+  const version = /^ccaas-builder detect (\S+) /.exec(runner
+    ? execFileSync(runner, [path.join(a['bin-dir'], 'detect'), '--version'], { encoding: 'utf8' })
+    : execFileSync(path.join(a['bin-dir'], 'detect'), ['--version'], { encoding: 'utf8' }))[1];
   const SHA256 = CDX.Enums.HashAlgorithm['SHA-256'];
 
   const bom = new CDX.Models.Bom();
@@ -107,7 +135,7 @@ async function main() {
   }
   const libraryComponents = new Map();
   for (const [name, lib] of libraries) {
-    const purl = FROM_SOURCE[name] ? sourcePurl(FROM_SOURCE[name]) : DEBIAN[name] ? debianPurl(DEBIAN[name], arch) : null;
+    const purl = FROM_SOURCE[name] ? sourcePurl(FROM_SOURCE[name], arch, hostArch) : DEBIAN[name] ? debianPurl(DEBIAN[name], arch, hostArch) : null;
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, name, {
       version: lib.version, bomRef: `lib:${name}`, ...(purl ? { purl } : {}),
       scope: CDX.Enums.ComponentScope.Required,

@@ -21,6 +21,11 @@ const PORT = { healthy: 7901, down: 7902, other: 7903 };
 const HOST = 'cc-asset.org1.svc.cluster.local';
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 const skip = available() ?? servers.commandsAvailable() ?? false;
+// The machine the doctor runs on (the arm64 programs run under qemu-user say AArch64), and the
+// other one, whose programs the peer cannot run.
+const ARM = process.env.CCAAS_BUILDER_ARCH === 'arm64';
+const NATIVE = ARM ? 'AArch64' : 'x86-64';
+const FOREIGN = ARM ? { name: 'x86-64', machine: 62 } : { name: 'AArch64', machine: 183 };
 
 let ns;
 const pkgs = {};
@@ -49,15 +54,16 @@ function scriptBuilder(dir, text, mode = 0o755) {
   return dir;
 }
 
-// An ELF header for AArch64 (e_machine 183), as an arm64 build of a builder starts.
-function arm64Program() {
+// An ELF header for the other machine (AArch64, e_machine 183, as an arm64 build of a builder
+// starts; x86-64, 62, for the arm64 doctor).
+function foreignProgram() {
   const header = Buffer.alloc(64);
   header.write('\x7fELF', 0, 'latin1');
   header[4] = 2; // 64-bit
   header[5] = 1; // little-endian
   header[6] = 1;
   header.writeUInt16LE(2, 16); // ET_EXEC
-  header.writeUInt16LE(183, 18); // EM_AARCH64
+  header.writeUInt16LE(FOREIGN.machine, 18);
   header.writeUInt32LE(1, 20);
   return header;
 }
@@ -204,7 +210,7 @@ describe('run --doctor --pid: builder set-up failures, as the peer\'s own root d
     scriptBuilder(at('envbash'), '#!/usr/bin/env bash\n[[ -f "$2/metadata.json" ]]\n');
     scriptBuilder(at('mode'), '#!/bin/sh\nexit 0\n', 0o644);
     fs.mkdirSync(path.join(at('arm64'), 'bin'), { recursive: true });
-    for (const step of ['detect', 'build']) write(at('arm64'), `bin/${step}`, arm64Program(), 0o755);
+    for (const step of ['detect', 'build']) write(at('arm64'), `bin/${step}`, foreignProgram(), 0o755);
     fs.mkdirSync(at('nobin'), { recursive: true });
     write(at('nobin'), 'detect', '#!/bin/sh\nexit 0\n', 0o755);
     fs.mkdirSync(at('empty'), { recursive: true });
@@ -231,7 +237,7 @@ describe('run --doctor --pid: builder set-up failures, as the peer\'s own root d
     assert.match(message('bash').message, new RegExp(`^${b('bash')}/bin/detect's interpreter /bin/bash is not in the peer's image: the peer gets "no such file or directory" for a file that exists;`));
     assert.match(message('envbash').message, new RegExp(`^${b('envbash')}/bin/detect runs "#!/usr/bin/env bash", and bash is not on the PATH the peer passes it \\(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\\) in the peer's image: it exits 127;`));
     assert.match(message('mode').message, new RegExp(`^${b('mode')}/bin/detect is not executable \\(mode 0644, owner uid 0; the peer runs as uid 0\\): the peer gets "permission denied";`));
-    assert.match(message('arm64').message, new RegExp(`^${b('arm64')}/bin/detect is a program for AArch64, and the peer runs on x86-64: the peer gets "exec format error";`));
+    assert.match(message('arm64').message, new RegExp(`^${b('arm64')}/bin/detect is a program for ${FOREIGN.name}, and the peer runs on ${NATIVE}: the peer gets "exec format error";`));
     assert.equal(message('binpath').message, `path ${b('nobin')} is the builder's bin/ folder (it holds detect itself): the peer runs ${b('nobin')}/bin/detect, which is not there, logs that only at DEBUG, and hands every package to the next builder, then Docker`);
     assert.equal(message('empty').message, `${b('empty')} holds no bin/ folder: the peer runs ${b('empty')}/bin/detect, which is not there, logs that only at DEBUG, and hands every package to the next builder, then Docker`);
     assert.match(message('mounted').message, new RegExp(`^${b('mounted')}/bin/detect is on a file system mounted noexec \\(${b('mounted')}, \\S+ \\S+\\): mode 0755 and still "permission denied" when the peer runs it;`));
@@ -267,8 +273,13 @@ describe('run --doctor --pid: builder set-up failures, as the peer\'s own root d
     assert.match(bash.message, /^\/opt\/builders\/bash\/bin\/detect's interpreter \/bin\/bash is not in the peer's image: the peer gets "no such file or directory" for a file that exists;/);
     assert.equal(bash.hint, 'use an interpreter the peer\'s image has (#!/bin/sh, and POSIX sh only), or a static program');
     const glibc = finding(report, 'builder glibc', 'builders');
-    assert.match(glibc.message, /^\/opt\/builders\/glibc\/bin\/detect's dynamic loader \/lib64\/ld-linux-x86-64\.so\.2 is not in the peer's image \(a program linked for another C library, such as glibc's in an Alpine image\): the peer gets "no such file or directory" for a file that exists;/);
-    assert.equal(glibc.hint, 'use a statically linked build of the builder');
+    if (ARM) {
+      // An x86-64 program, to the arm64 doctor: its machine is what the peer trips on first.
+      assert.match(glibc.message, /^\/opt\/builders\/glibc\/bin\/detect is a program for x86-64, and the peer runs on AArch64/);
+    } else {
+      assert.match(glibc.message, /^\/opt\/builders\/glibc\/bin\/detect's dynamic loader \/lib64\/ld-linux-x86-64\.so\.2 is not in the peer's image \(a program linked for another C library, such as glibc's in an Alpine image\): the peer gets "no such file or directory" for a file that exists;/);
+      assert.equal(glibc.hint, 'use a statically linked build of the builder');
+    }
     const fabric = finding(report, 'builder fabric', 'builders');
     assert.match(fabric.message, /^\/opt\/builders\/fabric\/bin\/detect is not executable \(mode 0600, owner uid 0; the peer runs as uid 0\)/);
     const none = finding(report, 'ccaas packages');

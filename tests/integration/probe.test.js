@@ -21,6 +21,11 @@ const PORT = {
   nghttpd: 7057, otherGrpc: 7058, http1: 7059, otherCcid: 7060, noAlpn: 7061,
 };
 const skip = available() ?? servers.commandsAvailable() ?? false;
+// Under qemu-user (the arm64 programs on an amd64 machine), getsockopt(TCP_INFO) copies back only
+// an int, so what the kernel counted of the server's bytes and segments is not seen: the checks
+// that read it are for the native run. The arm64 program on an arm64 machine reads it whole.
+const EMULATED = process.env.CCAAS_BUILDER_ARCH && process.env.CCAAS_BUILDER_ARCH !== (process.arch === 'x64' ? 'amd64' : process.arch);
+const tcpInfo = EMULATED && 'qemu-user does not emulate getsockopt(TCP_INFO): read natively only';
 
 let ns;
 let pki;
@@ -97,7 +102,7 @@ describe('probe', { skip }, () => {
     for (const s of report.stages) assert.equal(typeof s.ms, 'number');
   });
 
-  test('the human-readable report names each stage and the verdict', () => {
+  test('the human-readable report names each stage and the verdict', { skip: tcpInfo }, () => {
     const dir = tempDir('ccaas-check-pkg-');
     writeTree(dir, { 'metadata.json': { type: 'ccaas', label: 'probe_1.0' }, 'connection.json': { address: `127.0.0.1:${PORT.plain}` } });
     const r = ns.exec(path.join(BIN_DIR, 'run'), ['--check', dir, '--ccid', CCID], { env: { PATH: process.env.PATH } });
@@ -209,7 +214,7 @@ describe('probe', { skip }, () => {
     assert.equal(viaDns.report.stages[0].detail, 'dns-only.test resolves to 127.0.0.1');
   });
 
-  test('TLS expected but the server is plaintext, and plaintext expected but the server wants TLS', () => {
+  test('TLS expected but the server is plaintext, and plaintext expected but the server wants TLS', { skip: tcpInfo }, () => {
     const tlsToPlain = check(tlsConnection(PORT.plain));
     assert.equal(tlsToPlain.code, 1);
     assert.equal(tlsToPlain.report.failed_stage, 'tls');
@@ -244,7 +249,7 @@ describe('probe', { skip }, () => {
     assert.match(report.hint, /grpc-go 1\.67 and later/);
   });
 
-  test('HTTP/2 but not gRPC (nghttpd), gRPC but not a chaincode, HTTP/1.1 only', () => {
+  test('HTTP/2 but not gRPC (nghttpd), gRPC but not a chaincode, HTTP/1.1 only', { skip: tcpInfo }, () => {
     const h2 = check({ address: `127.0.0.1:${PORT.nghttpd}` });
     assert.equal(h2.code, 1);
     assert.deepEqual(stagesOf(h2.report), ['dns:ok', 'tcp:ok', 'http2:ok', 'grpc:FAILED']);

@@ -22,6 +22,8 @@ test('the binaries are statically linked, stripped and within their size budget'
     const description = sh('file', ['-L', file]);
     assert.match(description, /statically linked/, description);
     assert.match(description, /, stripped/, description);
+    // Built for the platform it is tested as: x86-64, or ARM aarch64 for the arm64 build.
+    assert.match(description, process.env.CCAAS_BUILDER_ARCH === 'arm64' ? /ARM aarch64/ : /x86-64/, description);
     const ldd = spawnSync('ldd', [file], { encoding: 'utf8' });
     assert.notEqual(ldd.status, 0);
     assert.match(ldd.stdout + ldd.stderr, /not a dynamic executable/);
@@ -99,7 +101,9 @@ test('--version --verbose lists the libraries linked into each binary, as they r
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0], new RegExp(`^ccaas-builder ${step} \\d+\\.\\d+\\.\\d+ \\(commit `));
     const built = Object.fromEntries([...lines[1].matchAll(/(libcurl|OpenSSL|nghttp2|c-ares) ([\d.]+)/g)].map((m) => [m[1], m[2]]));
-    const libs = lines.slice(2).map((l) => /^linked: (\S+) (\S+) \(([^()]+)\)$/.exec(l));
+    // The platform it was built for: the machine's own, or CCAAS_BUILDER_ARCH's (arm64 under qemu).
+    assert.equal(lines[2], `platform: linux/${process.env.CCAAS_BUILDER_ARCH ?? (process.arch === 'x64' ? 'amd64' : process.arch)}`);
+    const libs = lines.slice(3).map((l) => /^linked: (\S+) (\S+) \(([^()]+)\)$/.exec(l));
     assert.ok(libs.every(Boolean), r.stdout);
     // A static binary runs the library it was built with: the run-time report equals the headers'.
     for (const [, name, version] of libs) if (built[name]) assert.equal(version, built[name], `${step}: ${name}`);

@@ -73,10 +73,25 @@ std::vector<LinkedLibrary> linked_libraries()
   return out;
 }
 
+namespace {
+
+// The machine the program was built for, as Go and Docker name platforms.
+constexpr const char* k_platform =
+#if defined(__aarch64__)
+  "linux/arm64";
+#elif defined(__x86_64__)
+  "linux/amd64";
+#else
+  "linux/unknown";
+#endif
+
+} // namespace
+
 std::string version_text(const char* step, bool verbose)
 {
   std::string text = version_text(step);
   if (verbose) {
+    text += std::string("platform: ") + k_platform + "\n";
     for (const LinkedLibrary& library : linked_libraries()) {
       text += "linked: " + library.name + " " + library.version + " (" + library.source + ")\n";
     }
