@@ -6,6 +6,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const cleanup = require('./cleanup');
 
 let counter = 0;
 
@@ -29,6 +30,7 @@ class Netns {
     this.etc = path.join('/etc/netns', this.name);
     this.children = [];
     run('ip', ['netns', 'add', this.name]);
+    cleanup.namespace(this.name, this.etc);
     run('ip', ['-n', this.name, 'link', 'set', 'lo', 'up']);
     fs.mkdirSync(this.etc, { recursive: true });
     // DNS goes to a resolver on this namespace's own loopback (see DnsServer), quickly.
@@ -88,6 +90,7 @@ class Netns {
     child.stdout?.on('data', (d) => { child.output += d; });
     child.stderr?.on('data', (d) => { child.output += d; });
     this.children.push(child);
+    cleanup.child(child);
     return child;
   }
 
@@ -125,6 +128,7 @@ class Netns {
     }
     spawnSync('ip', ['netns', 'del', this.name]);
     fs.rmSync(this.etc, { recursive: true, force: true });
+    cleanup.namespaceGone(this.name);
   }
 }
 

@@ -33,6 +33,7 @@ function tempDir(prefix = 'ccaas-it-') {
     sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), `ccaas-test-${process.pid}-`));
     fs.chmodSync(sessionDir, 0o755); // as /tmp is: a test may hand a directory to another user
     process.on('exit', () => fs.rmSync(sessionDir, { recursive: true, force: true }));
+    require('./cleanup').dir(sessionDir); // and on a signal or a closed output
   }
   return fs.mkdtempSync(path.join(sessionDir, prefix));
 }
