@@ -69,16 +69,25 @@ function dockerfileStages() {
   return { args, stages };
 }
 
-test('the repository root holds only what the README\'s tree explains', () => {
+test('the repository root holds only what the tree in docs/development.md explains', () => {
   const tracked = sh('git', ['-C', top, 'ls-files']).split('\n').filter(Boolean);
   const roots = [...new Set(tracked.map((f) => (f.includes('/') ? `${f.split('/')[0]}/` : f)))].sort();
-  const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
-  const tree = /## The tree\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
-  assert.ok(tree, 'the README has a tree');
+  const manual = fs.readFileSync(path.join(top, 'docs', 'development.md'), 'utf8');
+  const tree = /## The tree\n\n```\n([\s\S]*?)\n```/.exec(manual)?.[1];
+  assert.ok(tree, 'docs/development.md has a tree');
   // A name counts as explained where it starts a line of the tree or follows "; " in one.
   const explained = new Set(tree.split('\n').flatMap((line) => [line.split(/\s+/)[0], ...[...line.matchAll(/; (\S+):/g)].map((m) => m[1])]));
   const unexplained = roots.filter((name) => !explained.has(name) && ![...explained].some((e) => e.startsWith(name)));
-  assert.deepEqual(unexplained, [], `files at the root that the README's tree does not explain: ${unexplained.join(', ')}`);
+  assert.deepEqual(unexplained, [], `files at the root that the tree does not explain: ${unexplained.join(', ')}`);
+});
+
+test('the README is a first page, and every page of the manual it links is there and linked', () => {
+  const readme = fs.readFileSync(path.join(top, 'README.md'), 'utf8');
+  assert.ok(readme.split('\n').length <= 200, `README.md: ${readme.split('\n').length} lines`);
+  const pages = fs.readdirSync(path.join(top, 'docs')).filter((f) => f.endsWith('.md')).sort();
+  const linked = [...new Set([...readme.matchAll(/\]\(docs\/([a-z-]+\.md)/g)].map((m) => m[1]))].sort();
+  assert.deepEqual(linked, pages, 'each page of docs/ linked from the README, and each link a page');
+  for (const page of pages) assert.match(fs.readFileSync(path.join(top, 'docs', page), 'utf8'), /^# \S/, `${page} has a title`);
 });
 
 test('the code reads exactly the documented variables', () => {

@@ -437,10 +437,10 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(set.spec.template.metadata.labels[k], v, `the pod has ${k}`);
     assert.equal(monitor.spec.podMetricsEndpoints[0].port, sidecar.ports[0].name);
     assert.equal(monitor.spec.podMetricsEndpoints[0].path, '/metrics');
-    // The README's section names the sidecar, a scrape config and every alert of the rule file.
-    const readme = fs.readFileSync(path.join(TOP, 'README.md'), 'utf8');
-    const section = /\n## Watching the chaincode path\n([\s\S]*?)\n## /.exec(readme)?.[1];
-    assert.ok(section, 'the README has the section');
+    // The manual's section names the sidecar, a scrape config and every alert of the rule file.
+    const manual = `${fs.readFileSync(path.join(TOP, 'docs', 'doctor.md'), 'utf8')}\n## `;
+    const section = /\n## Watching the chaincode path\n([\s\S]*?)\n## /.exec(manual)?.[1];
+    assert.ok(section, 'docs/doctor.md has the section');
     assert.ok(section.includes('ccaas-builder-exporter') && section.includes('env: *peer-env'), 'the sidecar');
     assert.ok(section.includes('scrape_configs:') && section.includes('pod-monitor.yaml'), 'the scrape config');
     for (const { alert, expr } of rule.spec.groups[0].rules) assert.ok(section.includes(`| \`${alert}\` |`), `${alert} in the README's table (${expr})`);
