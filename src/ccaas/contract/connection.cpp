@@ -1,5 +1,7 @@
 #include "ccaas/contract/connection.hpp"
 
+#include "ccaas/contract/connection_redact.hpp"
+
 #include "ccaas/config/template.hpp"
 #include "ccaas/tls/pem.hpp"
 #include "ccaas/util/duration.hpp"
@@ -170,61 +172,6 @@ void check_certificates(Checker& fields, const char* field, const std::string& p
 
 } // namespace
 
-namespace {
-
-bool holds_pem(const json::Json& value)
-{
-  return value.is_string() && value.get_ref<const std::string&>().find("-----BEGIN") != std::string::npos;
-}
-
-bool is_private_key(const std::string& pem)
-{
-  return pem.find("PRIVATE KEY") != std::string::npos;
-}
-
-void redact_in_place(json::Json& value)
-{
-  if (value.is_object() || value.is_array()) {
-    for (auto& item : value) {
-      redact_in_place(item);
-    }
-    return;
-  }
-  if (!holds_pem(value)) {
-    return;
-  }
-  const std::string pem = value.get<std::string>();
-  if (is_private_key(pem)) {
-    value = "<private key, redacted>";
-    return;
-  }
-  const tls::PemResult parsed = tls::parse_certificates(pem);
-  if (!parsed.error.empty()) {
-    value = "<PEM, redacted: " + parsed.error + ">";
-    return;
-  }
-  std::string summary;
-  for (const tls::CertificateInfo& cert : parsed.certificates) {
-    summary += (summary.empty() ? "" : "; ") + cert.subject + " until " + format_time(cert.not_after);
-  }
-  value = "<" + std::to_string(parsed.certificates.size()) + " certificate(s): " + summary + ">";
-}
-
-bool any_private_key(const json::Json& value)
-{
-  if (value.is_object() || value.is_array()) {
-    for (const auto& item : value) {
-      if (any_private_key(item)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  return holds_pem(value) && is_private_key(value.get_ref<const std::string&>());
-}
-
-} // namespace
-
 std::int64_t Connection::effective_dial_timeout() const
 {
   return dial_timeout.value_or(0) == 0 ? k_peer_default_dial_timeout : *dial_timeout;
@@ -281,13 +228,6 @@ void apply_default_dial_timeout(json::Json& doc, const std::optional<std::string
   if (!doc.contains("dial_timeout") && default_dial_timeout) {
     doc["dial_timeout"] = *default_dial_timeout;
   }
-}
-
-json::Json redacted(const json::Json& doc)
-{
-  json::Json out = doc;
-  redact_in_place(out);
-  return out;
 }
 
 std::optional<Connection> validate_connection(json::Json doc,

@@ -1,14 +1,12 @@
 #include "ccaas/probe/grpc_call.hpp"
 
+#include "ccaas/probe/curl_words.hpp"
 #include "ccaas/probe/register_message.hpp"
-#include "ccaas/tls/pem.hpp"
 #include "ccaas/util/c_ptr.hpp"
 #include "ccaas/util/linked.hpp"
 #include "ccaas/util/text.hpp"
 
 #include <curl/curl.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -28,8 +26,6 @@ constexpr const char* k_padding_header = "x-ccaas-builder-probe-padding: ";
 using EasyPtr = CPtr<CURL, curl_easy_cleanup>;
 using MultiPtr = CPtr<CURLM, curl_multi_cleanup>;
 using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
-
-int g_observation_index = -1;
 
 bool is_ip_literal(const std::string& host)
 {
@@ -54,56 +50,10 @@ SlistPtr append(SlistPtr list, const std::string& line)
   return SlistPtr(grown);
 }
 
-// What a transfer's result code means on the wire, in the probe's own words: a verdict never
-// quotes libcurl. Codes that say the probe itself could not set the stream up return "".
-std::string failure_words(CURLcode code)
-{
-  switch (code) {
-    case CURLE_OK:
-      return "";
-    case CURLE_SEND_ERROR:
-      return "sending to the server failed: it had closed or reset the connection";
-    case CURLE_RECV_ERROR:
-      return "reading from the server failed: it had closed or reset the connection";
-    case CURLE_GOT_NOTHING:
-      return "the server closed the connection without answering";
-    case CURLE_OPERATION_TIMEDOUT:
-      return "no answer in time";
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return "the server broke the HTTP/2 exchange off";
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return "the server's reply is not HTTP";
-    case CURLE_SSL_CONNECT_ERROR:
-      return "the server broke the handshake off";
-    case CURLE_PEER_FAILED_VERIFICATION:
-      return "the server's certificate did not verify";
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-      return "the TLS material could not be used";
-    case CURLE_COULDNT_CONNECT:
-      return "the connection failed";
-    case CURLE_URL_MALFORMAT:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_SETOPT_OPTION_SYNTAX:
-    case CURLE_OUT_OF_MEMORY:
-    case CURLE_FAILED_INIT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return ""; // the probe's own set-up (a name pinned to its address is never looked up)
-    default:
-      return "the exchange with the server failed (code " + std::to_string(static_cast<int>(code)) + ")";
-  }
-}
-
 void global_init()
 {
   static std::once_flag once;
-  std::call_once(once, [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_observation_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-  });
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 } // namespace
@@ -201,85 +151,10 @@ int on_close_socket(void* user, curl_socket_t fd) noexcept
   return ::close(fd);
 }
 
-TlsObservation* observation_of(const SSL* ssl)
-{
-  return static_cast<TlsObservation*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_observation_index));
-}
-
-int on_verify(int preverify_ok, X509_STORE_CTX* store) noexcept
-{
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  TlsObservation* observed = ssl != nullptr ? observation_of(ssl) : nullptr;
-  if (observed == nullptr) {
-    return preverify_ok;
-  }
-  try {
-    if (!observed->have_leaf) {
-      if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
-        const tls::CertificateInfo info = tls::certificate_info(leaf);
-        observed->have_leaf = true;
-        observed->leaf_subject = info.subject;
-        observed->leaf_names = info.names;
-        observed->leaf_not_after = info.not_after;
-        observed->leaf_der = tls::certificate_der(leaf);
-      }
-    }
-    if (preverify_ok == 0 && observed->verify_error == X509_V_OK) {
-      observed->verify_error = X509_STORE_CTX_get_error(store);
-      if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
-        const tls::CertificateInfo info = tls::certificate_info(cert);
-        observed->verify_subject = info.subject;
-        observed->verify_not_before = info.not_before;
-        observed->verify_not_after = info.not_after;
-        char issuer[512] = {};
-        X509_NAME_oneline(X509_get_issuer_name(cert), issuer, sizeof issuer);
-        observed->verify_issuer = issuer;
-      }
-    }
-  } catch (...) {
-    // an observation lost to memory pressure: the verdict falls back to curl's code
-  }
-  return preverify_ok;
-}
-
-void on_tls_info(const SSL* ssl, int where, int ret) noexcept
-{
-  TlsObservation* observed = observation_of(ssl);
-  if (observed == nullptr) {
-    return;
-  }
-  if ((where & SSL_CB_LOOP) != 0) {
-    const OSSL_HANDSHAKE_STATE state = SSL_get_state(ssl);
-    observed->server_hello_seen = observed->server_hello_seen || state == TLS_ST_CR_SRVR_HELLO;
-    observed->client_cert_requested = observed->client_cert_requested || state == TLS_ST_CR_CERT_REQ;
-  }
-  // A fatal alert from the server: the reason it refused, as a number (RFC 8446 section 6).
-  if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT && (ret >> 8) == SSL3_AL_FATAL) {
-    observed->alert_received = ret & 0xff;
-  }
-  if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || observed->handshake_done) {
-    return;
-  }
-  observed->handshake_done = true;
-  const unsigned char* alpn = nullptr;
-  unsigned int length = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &length);
-  try {
-    observed->alpn.assign(reinterpret_cast<const char*>(alpn), length);
-  } catch (...) {
-  }
-}
-
 CURLcode on_ssl_context(CURL*, void* ssl_ctx, void* user) noexcept
 {
-  auto* observed = static_cast<TlsObservation*>(user);
-  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  if (SSL_CTX_set_ex_data(ctx, g_observation_index, observed) != 1) {
-    return CURLE_SSL_CERTPROBLEM; // without it no verdict could be read: refuse to go on
-  }
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, on_verify);
-  SSL_CTX_set_info_callback(ctx, on_tls_info);
-  return CURLE_OK;
+  // without it no verdict could be read: refuse to go on
+  return observe_tls(ssl_ctx, static_cast<TlsObservation*>(user)) ? CURLE_OK : CURLE_SSL_CERTPROBLEM;
 }
 
 // Sets one option; a failure names it, and the stream is not started.
@@ -457,7 +332,7 @@ CallResult ConnectCall::stream(const Deadline& before_headers, const Deadline& a
   result.ended_ms = ms_since(s.start);
   result.curl_error = error_buffer;
   if (result.curl_code != CURLE_OK && !result.cancelled) {
-    result.failure = failure_words(static_cast<CURLcode>(result.curl_code));
+    result.failure = failure_words(result.curl_code);
     if (result.failure.empty() && result.setup_error.empty()) {
       result.setup_error =
         std::string("libcurl refused the stream: ") + curl_easy_strerror(static_cast<CURLcode>(result.curl_code));

@@ -3,6 +3,7 @@
 #include "ccaas/probe/deadline.hpp"
 #include "ccaas/probe/resolve.hpp"
 #include "ccaas/probe/socket_info.hpp"
+#include "ccaas/probe/tls_observe.hpp"
 
 #include <cstdint>
 #include <map>
@@ -20,26 +21,6 @@ struct CallTarget {
   std::string root_cert;
   std::string client_cert; // empty: no client certificate is offered
   std::string client_key;
-};
-
-// What the TLS handshake showed, recorded from inside OpenSSL's callbacks, as numbers.
-struct TlsObservation {
-  bool server_hello_seen = false; // the server answered the ClientHello with a ServerHello
-  bool handshake_done = false;
-  double handshake_ms = 0;
-  std::string alpn;                   // the protocol the server selected, "" when none
-  bool client_cert_requested = false; // the server sent a CertificateRequest
-  int alert_received = -1;            // the TLS alert the server sent (SSL_AD_*), -1 when none
-  long verify_error = 0;              // X509_V_OK when the chain verified
-  std::string verify_subject;         // the certificate the chain check failed on
-  std::string verify_issuer;
-  std::int64_t verify_not_before = 0; // its validity, seconds since the epoch
-  std::int64_t verify_not_after = 0;
-  bool have_leaf = false;
-  std::string leaf_subject;
-  std::vector<std::string> leaf_names;
-  std::int64_t leaf_not_after = 0; // the server's certificate's expiry, seconds since the epoch
-  std::string leaf_der;            // the server's certificate, for checking names the way each peer does
 };
 
 struct CallResult {
