@@ -12,7 +12,11 @@
 #include <vector>
 
 // The doctor's checks, one file a subject: the peer's configuration and builders
-// (doctor_peer.cpp), the installed chaincodes (doctor_builds.cpp); doctor.cpp runs them in order.
+// (doctor_peer.cpp), a builder's programs judged from their files (doctor_programs.cpp), the
+// set-up failures no file shows (doctor_setup.cpp), who claims what, found by running detect
+// (doctor_claims.cpp), the installed packages (doctor_packages.cpp), what becomes of a package
+// no builder claims (doctor_fallback.cpp), the durable builds (doctor_builds.cpp); doctor.cpp
+// runs them in order.
 namespace ccaas::steps::doctor_checks {
 
 namespace fs = std::filesystem;

@@ -7,9 +7,7 @@
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/text.hpp"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,38 +47,6 @@ std::string fix_for(const std::string& problem, const std::string& builder_path)
 }
 
 } // namespace
-
-bool docker_answers(const contract::PeerConfig& config, const DoctorInput& input)
-{
-  constexpr std::string_view k_unix = "unix://";
-  if (config.vm_endpoint.rfind(k_unix, 0) != 0) {
-    return false;
-  }
-  const std::string path = input.peer.root.at(config.vm_endpoint.substr(k_unix.size())).string();
-  sockaddr_un address{};
-  if (path.size() >= sizeof address.sun_path) {
-    return false;
-  }
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, path.data(), path.size());
-  const UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  return fd.get() >= 0 && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-}
-
-std::string fallback_words(const contract::PeerConfig& config, const DoctorInput& input, const std::string& type)
-{
-  if (config.vm_endpoint.empty()) {
-    return "the peer falls back to Docker, and vm.endpoint is empty: the install fails with \"docker build is "
-           "disabled\"";
-  }
-  if (docker_answers(config, input)) {
-    return "the peer falls back to Docker at " + config.vm_endpoint
-           + (contract::is_server_type(type) ? ", which fails with \"Unknown chaincodeType: " + uppercase(type) + "\""
-                                             : ", which builds it as a " + type + " chaincode");
-  }
-  return "the peer falls back to Docker at " + config.vm_endpoint
-         + ", which does not answer: the install fails with a Docker error (\"dial unix ...docker.sock\")";
-}
 
 bool executable(const fs::path& path)
 {
@@ -347,76 +313,6 @@ void check_order(const contract::PeerConfig& config,
                  "builds every new ccaas package with it, and ours never sees one",
                  "list " + our->name + " before " + first_ccaas->name
                    + " (keep Fabric's after it, for its own old builds)");
-  }
-}
-
-void check_fallback(const contract::PeerConfig& config, const DoctorInput& input, Findings& findings)
-{
-  if (config.vm_endpoint.empty()) {
-    findings.add(Severity::ok,
-                 k_builders,
-                 "vm.endpoint",
-                 "empty: a package no builder claims fails to install with \"docker build is disabled\"");
-  } else if (docker_answers(config, input)) {
-    findings.add(Severity::ok,
-                 k_builders,
-                 "vm.endpoint",
-                 config.vm_endpoint
-                   + " answers: a package no builder claims is built by Docker, and a ccaas one fails "
-                     "there with \"Unknown chaincodeType: CCAAS\"");
-  } else {
-    findings.add(Severity::warning,
-                 k_builders,
-                 "vm.endpoint",
-                 config.vm_endpoint
-                   + " does not answer: a package no builder claims fails to install with a "
-                     "Docker error (docker.sock), which hides that no builder claimed it",
-                 "set vm.endpoint to \"\" in core.yaml, so that such a failure says \"docker build is disabled\" "
-                 "(CORE_VM_ENDPOINT=\"\" does not do it: the peer ignores an empty variable)");
-  }
-}
-
-void check_ignored_variables(const DoctorInput& input, bool ccaas_unclaimed, Findings& findings)
-{
-  // viper maps a key to one variable (CORE_ + the key's path, dots as underscores); a list is
-  // one value, so there is no variable per entry or field.
-  for (const auto& [name, value] : input.peer.environ) {
-    const bool builders_key =
-      name.rfind("CORE_CHAINCODE_EXTERNALBUILDERS_", 0) == 0 || name.rfind("CORE_PEER_EXTERNALBUILDERS", 0) == 0
-      || name.rfind("CORE_CHAINCODE_EXTERNALBUILDER_", 0) == 0 || name == "CORE_CHAINCODE_EXTERNALBUILDER";
-    if (!builders_key) {
-      continue;
-    }
-    findings.add(ccaas_unclaimed ? Severity::error : Severity::warning,
-                 k_configuration,
-                 name,
-                 "the peer never reads it: its externalBuilders key is chaincode.externalBuilders, a whole list, "
-                 "set by CORE_CHAINCODE_EXTERNALBUILDERS alone",
-                 "CORE_CHAINCODE_EXTERNALBUILDERS='[{name: ccaas-builder, path: /opt/ccaas-builder, "
-                 "propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]' (the whole list, as YAML), or "
-                 "the list in core.yaml");
-  }
-}
-
-void report_broken_detects(const std::vector<BuilderInfo>& builders, bool ccaas_unclaimed, Findings& findings)
-{
-  for (const BuilderInfo& b : builders) {
-    if (b.detect_runs == 0 || b.detect_shell_errors != b.detect_runs) {
-      continue;
-    }
-    findings.add(ccaas_unclaimed ? Severity::error : Severity::warning,
-                 k_builders,
-                 "builder " + b.name,
-                 "bin/detect fails before it decides, on every package (" + std::to_string(b.detect_runs)
-                   + " run(s), exit " + std::to_string(b.detect_code) + "): \"" + b.detect_stderr
-                   + "\": it never claims a package, and the peer logs that only at DEBUG",
-                 b.detect_stderr.find("Illegal option") != std::string::npos
-                     || b.detect_stderr.find("not found") != std::string::npos
-                     || b.detect_stderr.find("Syntax error") != std::string::npos
-                     || b.detect_stderr.find("Bad substitution") != std::string::npos
-                   ? "the image's /bin/sh is not bash (Debian and Ubuntu: dash; Alpine: busybox): write POSIX sh "
-                     "(no set -o pipefail, [[ ]] or arrays), or start it with #!/bin/bash where bash is installed"
-                   : "run it by hand in the peer's container with the same arguments, and fix what it says");
   }
 }
 

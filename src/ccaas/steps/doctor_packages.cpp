@@ -1,0 +1,129 @@
+#include "ccaas/steps/doctor_checks.hpp"
+
+#include "ccaas/contract/metadata.hpp"
+#include "ccaas/contract/package_id.hpp"
+#include "ccaas/util/error.hpp"
+#include "ccaas/util/targz.hpp"
+
+#include <algorithm>
+#include <optional>
+
+// The packages the peer keeps installed (core/chaincode/persistence: <label>.<hash>.tar.gz in
+// <peer.fileSystemPath>/lifecycle/chaincodes), each with its type, and the finding of who claims
+// each when the peer builds it again (found by doctor_claims.cpp).
+namespace ccaas::steps::doctor_checks {
+
+namespace {
+
+// <label>.<64 hex>.tar.gz, as persistence.CCFileName names it: the package ID is label:hash.
+std::optional<std::string> package_id_of_file(const std::string& name)
+{
+  constexpr std::string_view k_suffix = ".tar.gz";
+  if (name.size() <= k_suffix.size() + 65
+      || name.compare(name.size() - k_suffix.size(), k_suffix.size(), k_suffix) != 0) {
+    return std::nullopt;
+  }
+  const std::string stem = name.substr(0, name.size() - k_suffix.size());
+  const std::string id = stem.substr(0, stem.size() - 65) + ":" + stem.substr(stem.size() - 64);
+  if (stem[stem.size() - 65] != '.' || !contract::parse_package_id(id)) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+} // namespace
+
+std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
+                                             const file::RootView& root,
+                                             Findings& findings)
+{
+  std::vector<InstalledPackage> packages;
+  const fs::path dir = config.file_system_path / "lifecycle" / "chaincodes";
+  std::error_code ec;
+  if (!fs::is_directory(root.at(dir), ec)) {
+    return packages;
+  }
+  for (const auto& entry : fs::directory_iterator(root.at(dir), ec)) {
+    const auto id = package_id_of_file(entry.path().filename().string());
+    if (!id || !entry.is_regular_file(ec)) {
+      continue;
+    }
+    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}};
+    try {
+      const std::string text = file::read_tar_gz_member(root.at(package.file), contract::k_metadata_file);
+      package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;
+    } catch (const Failure& e) {
+      std::string message = e.what();
+      if (!root.own() && message.rfind(root.root().string(), 0) == 0) {
+        message.erase(0, root.root().string().size()); // the peer's path, as the peer names it
+      }
+      findings.add(Severity::warning,
+                   "chaincode " + package.package_id,
+                   "installed package",
+                   message,
+                   "the peer refuses such a package at its next start; install a good one again");
+    }
+    packages.push_back(std::move(package));
+  }
+  std::sort(packages.begin(), packages.end(), [](const InstalledPackage& a, const InstalledPackage& b) {
+    return a.package_id < b.package_id;
+  });
+  return packages;
+}
+
+void report_claims(const std::vector<InstalledPackage>& packages,
+                   const std::vector<BuilderInfo>& builders,
+                   bool known,
+                   const config::PackageTypes& types,
+                   const contract::PeerConfig& config,
+                   const DoctorInput& input,
+                   Findings& findings)
+{
+  const auto our = find_ours(builders);
+  for (const InstalledPackage& package : packages) {
+    const std::string group = "chaincode " + package.package_id;
+    // One of ours: a type this builder claims here (or one not known, the package unreadable);
+    // from outside, any chaincode-as-a-service type.
+    const bool ccaas =
+      !package.type
+      || (input.outside ? contract::is_server_type(*package.type) : contract::claims_type(types, *package.type));
+    if (package.claimed_by.empty()) {
+      if (!known || !package.type) {
+        continue;
+      }
+      if (!contract::is_server_type(*package.type) && docker_answers(config, input)) {
+        findings.add(Severity::ok,
+                     group,
+                     "detect",
+                     "no external builder claims this " + *package.type + " package: Docker at " + config.vm_endpoint
+                       + " builds it");
+        continue;
+      }
+      findings.add(Severity::error,
+                   group,
+                   "detect",
+                   "no builder claims this " + *package.type + " package: when the peer builds it again, "
+                     + fallback_words(config, input, *package.type),
+                   input.outside ? "list a builder that claims type " + *package.type
+                                     + " under chaincode.externalBuilders, and fix the builder problems above"
+                                 : "list ccaas-builder first in the peer's externalBuilders");
+      continue;
+    }
+    if (our != builders.end() && package.claimed_by == our->name && !input.outside) {
+      findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by + ", this builder");
+    } else if (ccaas && !input.outside) {
+      findings.add(Severity::warning,
+                   group,
+                   "detect",
+                   "claimed by " + package.claimed_by
+                     + " (its bin/detect exits 0 for it), listed before ccaas-builder: when the peer builds it "
+                       "again, "
+                     + package.claimed_by + " does",
+                   "list ccaas-builder before " + package.claimed_by);
+    } else {
+      findings.add(Severity::ok, group, "detect", "claimed by " + package.claimed_by);
+    }
+  }
+}
+
+} // namespace ccaas::steps::doctor_checks
