@@ -347,7 +347,16 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     assert.throws(() => new (model(peer))(peer).validate(), /volumeMounts\/0 must have required property mountPath/);
   });
 
-  test('the StatefulSet played from the manifests: the init container fills the volume, an unmodified peer runs ours as the pod would', async () => {
+  // The pod as the manifest runs it (its runAsUser, runAsGroup and fsGroup), and as OpenShift's
+  // restricted-v2 SCC runs any pod: an arbitrary UID from the namespace's range, group 0, the
+  // range's first ID as a supplementary group owning the volumes (kubelet's fsGroup: group-owned,
+  // setgid, group-writable), whatever the manifest says.
+  const OPENSHIFT_UID = 1000650000 + Math.floor(Math.random() * 10000);
+  for (const variant of [
+    { label: 'the manifest\'s user' },
+    { label: 'OpenShift\'s restricted-v2: an arbitrary UID with group 0', uid: OPENSHIFT_UID, gid: 0, fsGroup: 1000650000 },
+  ]) {
+  test(`the StatefulSet played from the manifests (${variant.label}): the init container fills the volume, an unmodified peer runs ours as the pod would`, async () => {
     needs('binaries', 'the binaries image');
     const docs = (f) => YAML.parseAllDocuments(fs.readFileSync(path.join(top, 'packaging/kubernetes', f), 'utf8')).map((d) => d.toJS());
     const manifest = docs('peer.yaml');
@@ -361,9 +370,10 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     const builderMount = peerContainer.volumeMounts.find((m) => m.mountPath === builders[0].path);
     assert.ok(builderMount, 'the first builder is a mounted volume');
     assert.deepEqual(volumeOf(builderMount).emptyDir, {}, 'an emptyDir');
-    const { runAsUser: uid, runAsGroup: gid, fsGroup } = pod.securityContext;
-    assert.ok(uid > 0 && pod.securityContext.runAsNonRoot);
+    assert.ok(pod.securityContext.runAsUser > 0 && pod.securityContext.runAsNonRoot);
+    const { uid, gid, fsGroup } = variant.uid ? variant : { uid: pod.securityContext.runAsUser, gid: pod.securityContext.runAsGroup, fsGroup: pod.securityContext.fsGroup };
     const user = `${uid}:${gid}`;
+    const groups = ['--group-add', String(fsGroup)]; // the pod's supplementary group
     // The images the manifest names: ours as built above, the peer as the stand-in.
     engine.must(['tag', 'ccaas-builder:image-test', init.image]);
     assert.equal(peerContainer.image, PEER_IMAGE);
@@ -376,7 +386,12 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     const core = YAML.parse(manifest.find((d) => d.kind === 'ConfigMap').data['core.yaml']);
     const ledger = path.join(host, 'ledger');
     fs.mkdirSync(ledger, { mode: 0o775 });
-    fs.chownSync(ledger, uid, fsGroup);
+    if (variant.uid) {
+      fs.chownSync(ledger, 0, fsGroup); // kubelet's fsGroup: the group's, setgid, group-writable
+      fs.chmodSync(ledger, 0o2775);
+    } else {
+      fs.chownSync(ledger, uid, fsGroup);
+    }
     const scratch = path.join(host, 'scratch'); // the harness's view of the peer's TMPDIR
     fs.mkdirSync(scratch, { mode: 0o777 });
     fs.chmodSync(scratch, 0o777);
@@ -420,12 +435,14 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     assert.equal(fs.readlinkSync(path.join(host, 'vol-config', 'core.yaml')), '..data/core.yaml');
     const builderDir = path.join(host, `vol-${builderMount.name}`);
     const initMount = init.volumeMounts.find((m) => m.name === builderMount.name);
-    const copied = engine.run(init.image, init.command, { user, volumes: [`${builderDir}:${initMount.mountPath}`], extra: ['--read-only'] });
+    const copied = engine.run(init.image, init.command, { user, volumes: [`${builderDir}:${initMount.mountPath}`], extra: ['--read-only', ...groups] });
     assert.equal(copied.status, 0, `${init.command.join(' ')}: ${copied.stderr}`);
-    const shape = ['--read-only', '--tmpfs', tmpfs];
+    const shape = ['--read-only', '--tmpfs', tmpfs, ...groups];
     const listing = engine.run(PEER_IMAGE, ['ls', '-l', `${builderMount.mountPath}/bin`], { user, volumes, extra: shape });
     assert.equal(listing.status, 0, listing.stderr);
     for (const s of STEPS) assert.match(listing.stdout, new RegExp(`^-rwxr-xr-x .* ${s}$`, 'm'));
+    // the copied programs belong to the user that copied them, and stay executable by anyone
+    for (const s of STEPS) assert.equal(fs.statSync(path.join(builderDir, 'bin', s)).uid, uid, `bin/${s}'s owner`);
     const written = engine.run(PEER_IMAGE, ['sh', '-c', `touch /x 2>&1; touch ${readOnlyMounts[0]}/x 2>&1; touch ${core.peer.fileSystemPath}/x && rm ${core.peer.fileSystemPath}/x && echo ledger-writable`], { user, volumes, extra: shape });
     assert.match(written.stdout, /Read-only file system[\s\S]*Read-only file system[\s\S]*ledger-writable/, written.stdout);
 
@@ -480,7 +497,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       const sidecarVolumes = sidecar.volumeMounts.filter((m) => m.mountPath !== peerEnv.TMPDIR)
         .map((m) => `${hostOf(m)}:${m.mountPath}${m.readOnly ? ':ro' : ''}`);
       const sidecarEnv = Object.fromEntries(sidecar.env.map((e) => [e.name, e.value]));
-      const name = `ccaas-exporter-${process.pid}`;
+      const name = `ccaas-exporter-${process.pid}-${uid}`;
       const port = Number(sidecar.ports[0].containerPort);
       const started = engine.run(sidecar.image, sidecar.command, {
         user, volumes: sidecarVolumes, env: sidecarEnv,
@@ -514,6 +531,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     }
     fs.rmSync(host, { recursive: true, force: true });
   });
+  }
 
   test('a one-line source change rebuilds with the dependency layers cached', (t) => {
     needs('cold', 'the cold build');
