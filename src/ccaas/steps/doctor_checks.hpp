@@ -58,7 +58,6 @@ inline std::vector<BuilderInfo>::const_iterator find_ours(const std::vector<Buil
   return std::find_if(builders.begin(), builders.end(), [](const BuilderInfo& b) { return b.ours; });
 }
 
-bool executable(const fs::path& path);
 fs::path canonical_or_self(const fs::path& path);
 
 // Why the peer cannot start this program of a builder, judged from its file in the peer's root

@@ -53,14 +53,10 @@ std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
       const std::string text = file::read_tar_gz_member(root.at(package.file), contract::k_metadata_file);
       package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;
     } catch (const Failure& e) {
-      std::string message = e.what();
-      if (!root.own() && message.rfind(root.root().string(), 0) == 0) {
-        message.erase(0, root.root().string().size()); // the peer's path, as the peer names it
-      }
       findings.add(Severity::warning,
                    "chaincode " + package.package_id,
                    "installed package",
-                   message,
+                   e.what(), // the peer's paths: doctor.cpp names them as the peer does
                    "the peer refuses such a package at its next start; install a good one again");
     }
     packages.push_back(std::move(package));

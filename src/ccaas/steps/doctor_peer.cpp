@@ -48,12 +48,6 @@ std::string fix_for(const std::string& problem, const std::string& builder_path)
 
 } // namespace
 
-bool executable(const fs::path& path)
-{
-  struct stat st = {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
 fs::path canonical_or_self(const fs::path& path)
 {
   std::error_code ec;
