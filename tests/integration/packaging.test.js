@@ -52,8 +52,8 @@ function dockerfileStages() {
       const [k, v] = body.split('=');
       args[k] = v;
     } else if (instruction === 'FROM') {
-      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(body);
-      current = { from: m[1], name: m[2] ?? '(final)', copies: [], env: {}, runs: [], workdir: null };
+      const m = /^(?:--platform=(\S+)\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(body);
+      current = { platform: m[1] ?? null, from: m[2], name: m[3] ?? '(final)', copies: [], env: {}, runs: [], workdir: null, args: [] };
       stages[current.name] = current;
     } else if (instruction === 'COPY') {
       current.copies.push(rest);
@@ -62,6 +62,8 @@ function dockerfileStages() {
       current.env[m[1]] = m[2];
     } else if (instruction === 'RUN') {
       current.runs.push(body);
+    } else if (instruction === 'ARG') {
+      current.args.push({ name: body, beforeRun: current.runs.length });
     } else if (instruction === 'WORKDIR') {
       current.workdir = body;
     }
@@ -101,17 +103,21 @@ test('packaging/Dockerfile: builds with bin/setup, copies the binaries where the
   const vars = variablesReadByCode();
   assert.equal(args.FABRIC_VERSION, '2.5');
   assert.equal(args.BUILDER_MODE, 'side-by-side');
-  // The dependency layer depends on bin/setup alone; the sources come after it.
+  // The dependency layer depends on bin/setup alone; the target's cross toolchain comes in the
+  // next (TARGETARCH declared after the first RUN, which stays every target's); the sources after.
+  // Both run on the build platform: nothing is compiled under emulation for another target.
   assert.equal(stages.deps.from, 'debian:bookworm');
-  assert.deepEqual(stages.deps.copies, [['bin/setup', 'bin/setup']]);
-  assert.deepEqual(stages.deps.runs, ['bin/setup --deps-only']);
+  assert.equal(stages.deps.platform, '$BUILDPLATFORM');
+  assert.deepEqual(stages.deps.copies, [['bin/setup', 'bin/setup'], ['cmake/toolchain-linux-arm64.cmake', 'cmake/toolchain-linux-arm64.cmake']]);
+  assert.deepEqual(stages.deps.runs, ['bin/setup --deps-only', 'bin/setup --deps-only --arch "$TARGETARCH"']);
+  assert.deepEqual(stages.deps.args, [{ name: 'TARGETARCH', beforeRun: 1 }]);
   assert.equal(stages.build.from, 'deps');
   assert.deepEqual(stages.build.copies, [['.', '.']]);
-  assert.deepEqual(stages.build.runs, ['CCAAS_BUILDER_COMMIT=${CCAAS_BUILDER_COMMIT} bin/setup --build-only']);
+  assert.deepEqual(stages.build.runs, ['CCAAS_BUILDER_COMMIT=${CCAAS_BUILDER_COMMIT} bin/setup --build-only --arch "$TARGETARCH" --stage /opt/ccaas-builder']);
   assert.doesNotMatch(fs.readFileSync(path.join(packaging, 'Dockerfile'), 'utf8'), /^# *syntax=/m, 'no frontend to fetch');
-  // bin/setup stages the binaries in builder/bin of the source tree
-  const source = `${stages.deps.workdir}/builder/bin/`;
-  assert.match(fs.readFileSync(path.join(top, 'bin/setup'), 'utf8'), /--prefix "\$top\/builder"/);
+  // bin/setup --stage installs the target's programs in <dir>/bin
+  const source = '/opt/ccaas-builder/bin/';
+  assert.match(fs.readFileSync(path.join(top, 'bin/setup'), 'utf8'), /--component builder --prefix "\$stage"/);
   assert.equal(stages['(final)'].from, '${BUILDER_MODE}');
   for (const mode of ['side-by-side', 'drop-in']) {
     const stage = stages[mode];
@@ -215,6 +221,7 @@ test('the README gives the exact commands of the three ways to install', () => {
     'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c -t fabric-peer-ccaas:2.5 .',
     'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c --build-arg BUILDER_MODE=drop-in -t fabric-peer-ccaas:2.5-drop-in .',
     'docker build -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c --target binaries -t ccaas-builder:0.1.0 .',
+    'docker build --platform linux/arm64 -f packaging/Dockerfile --build-arg CCAAS_BUILDER_COMMIT=$c --target binaries -t ccaas-builder:0.1.0-arm64 .',
     'kubectl apply -f packaging/kubernetes/peer.yaml',
     'bin/package',
     'tar -C /opt/hyperledger/ccaas-builder -xzf ccaas-builder-',

@@ -5,6 +5,10 @@
 //                                official image (/etc/apt/sources.list.d/debian.sources only);
 //   busybox:1.36                 Debian's busybox-static with its applets linked in /bin;
 //   hyperledger/fabric-peer:2.5 and :3.1  a stand-in of our own on busybox (image/fabric-peer/).
+// and for linux/arm64 (makeArm64BaseImages), as a registry's multi-arch tags would give them to
+// `docker build --platform linux/arm64`: busybox:1.36 from Debian's arm64 busybox-static, the
+// stand-in peer built on it. One engine holds one image a tag, so these take the tags over:
+// the image test makes them after its amd64 builds.
 // debootstrap is the slow part (a minute or more): its result is kept as a tarball in the
 // build tree and reused for a week; a fresh clone makes it.
 
@@ -51,11 +55,13 @@ function debianTarball(work, cacheFile) {
   return { file: cacheFile, made: true };
 }
 
-function busyboxTree(work) {
+// A busybox root: the binary given (the machine's /bin/busybox, or the arm64 one), its applets
+// linked in /bin (the applet list is the same Debian build's, read from the machine's busybox).
+function busyboxTree(work, binary = '/bin/busybox') {
   const root = path.join(work, 'busybox-rootfs');
   for (const d of ['bin', 'etc', 'root', 'tmp']) fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
-  fs.copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
+  fs.copyFileSync(binary, path.join(root, 'bin/busybox'));
   fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
   for (const applet of sh('/bin/busybox', ['--list']).split('\n').filter(Boolean)) {
     const link = path.join(root, 'bin', applet);
@@ -89,4 +95,38 @@ function makeBaseImages(engine, work, cacheFile) {
   return { debootstrapSeconds, debootstrapMade: debian.made, seconds: (Date.now() - started) / 1000 };
 }
 
-module.exports = { FABRIC_VERSIONS, importBusybox, makeBaseImages, DEBIAN_SOURCES, STAND_IN_PEER };
+// Debian's busybox-static for arm64 (the same version as the machine's, multiarch), unpacked.
+// Needs arm64 among dpkg's architectures, which bin/setup --arch arm64 adds.
+function arm64Busybox(work) {
+  const dir = path.join(work, 'busybox-arm64');
+  fs.mkdirSync(dir, { recursive: true });
+  const version = sh('dpkg-query', ['-W', '-f=${Version}', 'busybox-static']);
+  sh('sh', ['-c', `cd '${dir}' && apt-get download -qq 'busybox-static:arm64=${version}' 2>/dev/null`]);
+  const deb = fs.readdirSync(dir).find((f) => f.endsWith('_arm64.deb'));
+  if (!deb) throw new Error(`apt-get download busybox-static:arm64=${version} gave no package (is arm64 among dpkg's architectures? bin/setup --arch arm64 adds it)`);
+  sh('dpkg', ['-x', path.join(dir, deb), path.join(dir, 'root')]);
+  return path.join(dir, 'root', 'bin', 'busybox');
+}
+
+// The linux/arm64 bases under the amd64 ones' tags: busybox as a one-layer image built from
+// scratch for the platform (docker import keeps the engine's own architecture), the stand-in
+// peer for each Fabric version on it. No step runs a program of the image, so no emulation.
+function makeArm64BaseImages(engine, work) {
+  const started = Date.now();
+  const tree = busyboxTree(work, arm64Busybox(work));
+  const context = path.join(work, 'busybox-arm64-context');
+  fs.mkdirSync(context, { recursive: true });
+  sh('tar', ['-C', tree, '--numeric-owner', '-cf', path.join(context, 'rootfs.tar'), '.']);
+  fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nADD rootfs.tar /\nCMD ["sh"]\n');
+  fs.rmSync(tree, { recursive: true, force: true });
+  const images = [{ context, tag: 'busybox:1.36', buildArgs: {} },
+    ...FABRIC_VERSIONS.map((version) => ({ context: STAND_IN_PEER, tag: `hyperledger/fabric-peer:${version}`, buildArgs: { FABRIC_VERSION: version } }))];
+  for (const image of images) {
+    const b = engine.build({ ...image, platform: 'linux/arm64' });
+    if (b.status !== 0) throw new Error(`${image.tag} for linux/arm64: ${b.log.split('\n').slice(-5).join(' | ')}`);
+  }
+  fs.rmSync(context, { recursive: true, force: true });
+  return { seconds: (Date.now() - started) / 1000 };
+}
+
+module.exports = { FABRIC_VERSIONS, importBusybox, makeBaseImages, makeArm64BaseImages, DEBIAN_SOURCES, STAND_IN_PEER };

@@ -121,8 +121,10 @@ class Engine {
   }
 
   // docker build with BuildKit and plain progress; the steps as BuildKit reported them.
-  build({ context, dockerfile, target, tag, buildArgs = {} }) {
+  // platform: the target platform (linux/arm64), the engine's own when not given.
+  build({ context, dockerfile, target, tag, buildArgs = {}, platform }) {
     const args = ['build', '--network', 'host', '--progress', 'plain', '-t', tag];
+    if (platform) args.push('--platform', platform);
     if (dockerfile) args.push('-f', dockerfile);
     if (target) args.push('--target', target);
     for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
@@ -147,6 +149,11 @@ class Engine {
 
   imageSize(tag) {
     return Number(this.must(['image', 'inspect', '--format', '{{.Size}}', tag]).trim());
+  }
+
+  // "linux/arm64": the platform the image says it is for.
+  imagePlatform(tag) {
+    return this.must(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag]).trim();
   }
 
   imageConfig(tag) {

@@ -20,7 +20,7 @@ const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 const { Engine, DOCKER, DOCKERD, runningDaemons } = require('../harness/docker');
-const { importBusybox, makeBaseImages } = require('../harness/base-images');
+const { importBusybox, makeBaseImages, makeArm64BaseImages } = require('../harness/base-images');
 const { parseBuilders } = require('../harness/registration');
 const { BIN_DIR, Peer, makePackage, makePackageFromFixture, maskMs, tempDir } = require('../harness/peer');
 const { Pki } = require('../harness/certs');
@@ -49,6 +49,9 @@ const STEPS = ['build', 'detect', 'release', 'run'];
 const FABRIC_STEPS = ['build', 'detect', 'release'];
 const PEER_IMAGE = 'hyperledger/fabric-peer:2.5';
 const DEBIAN_CACHE = path.join(top, 'build', 'image', 'debian-bookworm-minbase.tar');
+// The kernel's handler for AArch64 programs, and the script that registers it for this test.
+const BINFMT_AARCH64 = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+const BINFMT = path.join(top, 'tests/integration/qemu-binfmt');
 
 function git(args) {
   const r = spawnSync('git', args, { cwd: top, encoding: 'utf8' });
@@ -119,6 +122,105 @@ function needs(key, what) {
   assert.ok(state[key], `needs ${what}, which failed above`);
   return state[key];
 }
+// Builds the peer image of a mode (side-by-side, drop-in) on a Fabric version for a platform
+// (the engine's own, or linux/arm64), and checks it: built on that version for that platform,
+// the registration as the peer reads it, our programs those of the binaries image (binaries:
+// their sha256 by step), Fabric's kept beside them, and the doctor run inside finding no error.
+function checkPeerImage(mode, fabric, { binaries, platform }) {
+  const suffix = platform ? `-${platform.split('/')[1]}` : '';
+  const tag = `fabric-peer-ccaas:image-test-${mode}-${fabric}${suffix}`;
+  const buildArgs = { CCAAS_BUILDER_COMMIT: state.commit, BUILDER_MODE: mode };
+  if (fabric !== '2.5') buildArgs.FABRIC_VERSION = fabric; // 2.5: the Dockerfile's default
+  const b = engine.build({ context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), tag, buildArgs, platform });
+  assert.equal(b.status, 0, b.log.split('\n').slice(-20).join('\n'));
+  assert.ok(b.steps.filter((s) => /^\[(deps|build) .*\] (RUN|COPY)/.test(s.name)).every((s) => s.cached), 'the binaries are the ones built before');
+  timings[`${mode} ${fabric}${suffix}`] = `${b.seconds.toFixed(0)} s`;
+  assert.equal(engine.imagePlatform(tag), platform ?? engine.imagePlatform('debian:bookworm'), 'the image\'s platform');
+  const config = engine.imageConfig(tag);
+  assert.equal(config.Labels['org.hyperledger.fabric.version'], fabric, 'built on the Fabric version asked for');
+  const value = config.Env.find((e) => e.startsWith('CORE_CHAINCODE_EXTERNALBUILDERS=')).slice('CORE_CHAINCODE_EXTERNALBUILDERS='.length);
+  const builders = parseBuilders(value);
+  const ours = builders[0];
+  if (mode === 'side-by-side') {
+    assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas-builder', '/opt/hyperledger/ccaas-builder'], ['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
+  } else {
+    assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
+  }
+  const out = path.join(work, `${mode}-${fabric}${suffix}`);
+  engine.copyOut(tag, '/opt/hyperledger', out);
+  const oursDir = path.join(out, 'hyperledger', path.basename(ours.path), 'bin');
+  assert.deepEqual(fs.readdirSync(oursDir).sort(), STEPS);
+  for (const s of STEPS) {
+    assert.equal(sha256(path.join(oursDir, s)), binaries[s], `${ours.path}/bin/${s} is the binaries image's`);
+    assert.equal((fs.statSync(path.join(oursDir, s)).mode & 0o7777).toString(8), '755');
+  }
+  if (mode === 'side-by-side') {
+    const fabricBin = path.join(out, 'hyperledger', 'ccaas_builder', 'bin');
+    for (const s of FABRIC_STEPS) assert.match(fs.readFileSync(path.join(fabricBin, s), 'utf8'), /^#!\/bin\/sh\n# Stand-in for Fabric's ccaas_builder/, `Fabric's ${s} kept`);
+  }
+  const doctor = engine.run(tag, [`${ours.path}/bin/run`, '--doctor', '--json'], { extra: platformFlag(platform) });
+  const report = JSON.parse(doctor.stdout);
+  assert.deepEqual(report.builders.map((x) => [x.name, x.ours, x.usable]),
+    mode === 'side-by-side' ? [['ccaas-builder', true, true], ['ccaas_builder', false, true]] : [['ccaas_builder', true, true]]);
+  assert.equal(report.config.core_yaml, '/var/hyperledger/fabric/config/core.yaml');
+  assert.deepEqual(report.findings.filter((f) => f.severity === 'error'), []);
+  assert.equal(doctor.status, 0, doctor.stderr);
+  timings.sizes += `, ${mode} on ${fabric}${suffix} ${mb(engine.imageSize(tag))}`;
+  return { tag, ours };
+}
+
+// docker run's --platform for an image of another platform (else the engine warns on stderr).
+const platformFlag = (platform) => (platform ? ['--platform', platform] : []);
+
+// Five packages installed by the host's programs and by those in the image (tag, our builder at
+// ours.path, each program in a container of its own), which must print and write the same:
+// success, a package for another builder, bad input and a probe warning.
+function installsAsOnHost(tag, ours, platform) {
+  const tmp = tempDir('ccaas-image-peer-');
+  const port = freePort();
+  const packages = [
+    makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp }),
+    makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer-mtls'), { dir: tmp }),
+    makePackageFromFixture(path.join(top, 'fixtures/packages/docs-example'), { dir: tmp }),
+    makePackage({ label: 'gocc_1.0', type: 'golang', files: { 'main.go': 'package main\n' }, dir: tmp }),
+    makePackage({ label: 'closed_1.0', files: { 'connection.json': { address: `127.0.0.1:${port}`, dial_timeout: '2s', tls_required: false } }, dir: tmp }),
+  ];
+  const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0org1"}' };
+  const peers = (pkg, n) => {
+    const options = {
+      tmpdir: tmp, fileSystemPath: path.join(tmp, `fs-${n}`),
+      env: { ...env, ...(pkg.label === 'closed_1.0' ? { CCAAS_BUILDER_PROBE: 'warn' } : {}) },
+    };
+    return [new Peer(options), new Peer({
+      ...options, fileSystemPath: path.join(tmp, `fs-${n}-image`), binDir: `${ours.path}/bin`,
+      launcher: engine.launcher(tag, [`${tmp}:${tmp}`], { extra: platformFlag(platform) }),
+    })];
+  };
+  const views = packages.map((pkg, n) => {
+    const [onHost, inImage] = peers(pkg, n);
+    const view = installView(onHost.install(pkg));
+    assert.deepEqual(installView(inImage.install(pkg)), view, `${pkg.label}: the image's builder does what the host's does`);
+    return view;
+  });
+  // Those covered success, a package for another builder, bad input and a probe warning (so
+  // that the comparison compared something).
+  assert.deepEqual(views.map((v) => [v.detect.code, v.build?.code ?? null, v.release?.code ?? null]),
+    [[0, 0, 0], [0, 1, null], [0, 1, null], [1, null, null], [0, 0, 0]]);
+  assert.match(views[4].release.lines.join('\n'), new RegExp(`127\\.0\\.0\\.1:${port}`));
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+// bin/package --image TAG, with the engine's client: the SBOM's folder, file and contents.
+function imageSbom(tag) {
+  const out = tempDir('ccaas-image-sbom-');
+  const r = spawnSync(path.join(top, 'bin/package'), ['--image', tag, '--out', out], {
+    cwd: top, encoding: 'utf8', env: { ...process.env, ...engine.env, DOCKER },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const file = r.stdout.trim();
+  return { out, file, sbom: JSON.parse(fs.readFileSync(file, 'utf8')) };
+}
+
 const cannot = whyNot();
 const work = cannot === null ? tempDir('ccaas-image-') : null;
 const engine = work && new Engine(path.join(work, 'engine'));
@@ -162,6 +264,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   });
 
   after(() => {
+    if (state.binfmt) spawnSync(BINFMT, ['unregister']);
     if (engine && !state.stopped) engine.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
     removeMadeBridge();
@@ -226,56 +329,14 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   for (const [mode, fabric] of [['side-by-side', '2.5'], ['drop-in', '2.5'], ['side-by-side', '3.1']]) {
     test(`${mode} on Fabric ${fabric}: the peer image registers ours as the peer reads it, and the doctor there agrees`, () => {
       needs('binaries', 'the binaries image');
-      const tag = `fabric-peer-ccaas:image-test-${mode}-${fabric}`;
-      const buildArgs = { CCAAS_BUILDER_COMMIT: state.commit, BUILDER_MODE: mode };
-      if (fabric !== '2.5') buildArgs.FABRIC_VERSION = fabric; // 2.5: the Dockerfile's default
-      const b = engine.build({ context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), tag, buildArgs });
-      assert.equal(b.status, 0, b.log.split('\n').slice(-20).join('\n'));
-      assert.ok(b.steps.filter((s) => /^\[(deps|build) .*\] (RUN|COPY)/.test(s.name)).every((s) => s.cached), 'the binaries are the ones built before');
-      timings[`${mode} ${fabric}`] = `${b.seconds.toFixed(0)} s`;
-      const config = engine.imageConfig(tag);
-      assert.equal(config.Labels['org.hyperledger.fabric.version'], fabric, 'built on the Fabric version asked for');
-      const value = config.Env.find((e) => e.startsWith('CORE_CHAINCODE_EXTERNALBUILDERS=')).slice('CORE_CHAINCODE_EXTERNALBUILDERS='.length);
-      const builders = parseBuilders(value);
-      const ours = builders[0];
-      if (mode === 'side-by-side') {
-        assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas-builder', '/opt/hyperledger/ccaas-builder'], ['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
-      } else {
-        assert.deepEqual(builders.map((x) => [x.name, x.path]), [['ccaas_builder', '/opt/hyperledger/ccaas_builder']]);
-      }
-      const out = path.join(work, `${mode}-${fabric}`);
-      engine.copyOut(tag, '/opt/hyperledger', out);
-      const oursDir = path.join(out, 'hyperledger', path.basename(ours.path), 'bin');
-      assert.deepEqual(fs.readdirSync(oursDir).sort(), STEPS);
-      for (const s of STEPS) {
-        assert.equal(sha256(path.join(oursDir, s)), state.binaries[s], `${ours.path}/bin/${s} is the binaries image's`);
-        assert.equal((fs.statSync(path.join(oursDir, s)).mode & 0o7777).toString(8), '755');
-      }
-      if (mode === 'side-by-side') {
-        const fabric = path.join(out, 'hyperledger', 'ccaas_builder', 'bin');
-        for (const s of FABRIC_STEPS) assert.match(fs.readFileSync(path.join(fabric, s), 'utf8'), /^#!\/bin\/sh\n# Stand-in for Fabric's ccaas_builder/, `Fabric's ${s} kept`);
-      }
-      const doctor = engine.run(tag, [`${ours.path}/bin/run`, '--doctor', '--json']);
-      const report = JSON.parse(doctor.stdout);
-      assert.deepEqual(report.builders.map((x) => [x.name, x.ours, x.usable]),
-        mode === 'side-by-side' ? [['ccaas-builder', true, true], ['ccaas_builder', false, true]] : [['ccaas_builder', true, true]]);
-      assert.equal(report.config.core_yaml, '/var/hyperledger/fabric/config/core.yaml');
-      assert.deepEqual(report.findings.filter((f) => f.severity === 'error'), []);
-      assert.equal(doctor.status, 0, doctor.stderr);
-      timings.sizes += `, ${mode} on ${fabric} ${mb(engine.imageSize(tag))}`;
-      if (fabric === '2.5') state[mode] = { tag, ours };
+      const made = checkPeerImage(mode, fabric, { binaries: state.binaries });
+      if (fabric === '2.5') state[mode] = made;
     });
   }
 
-
   test('the image\'s SBOM: bin/package --image lists what the binaries in the image say of themselves', () => {
     needs('binaries', 'the binaries image');
-    const out = tempDir('ccaas-image-sbom-');
-    const r = spawnSync(path.join(top, 'bin/package'), ['--image', 'ccaas-builder:image-test', '--out', out], {
-      cwd: top, encoding: 'utf8', env: { ...process.env, ...engine.env, DOCKER },
-    });
-    assert.equal(r.status, 0, r.stderr);
-    const sbom = JSON.parse(fs.readFileSync(r.stdout.trim(), 'utf8'));
+    const { out, sbom } = imageSbom('ccaas-builder:image-test');
     assert.equal(sbom.metadata.component.type, 'container');
     const id = engine.must(['image', 'inspect', '--format', '{{.Id}}', 'ccaas-builder:image-test']).trim();
     assert.equal(`sha256:${sbom.metadata.component.hashes[0].content}`, id, 'the image it describes');
@@ -292,38 +353,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   });
   test('detect, build and release inside the image print and write what they do on the host', () => {
     const { tag, ours } = needs('side-by-side', 'the side-by-side image');
-    const tmp = tempDir('ccaas-image-peer-');
-    const port = freePort();
-    const packages = [
-      makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer'), { dir: tmp }),
-      makePackageFromFixture(path.join(top, 'fixtures/packages/asset-transfer-mtls'), { dir: tmp }),
-      makePackageFromFixture(path.join(top, 'fixtures/packages/docs-example'), { dir: tmp }),
-      makePackage({ label: 'gocc_1.0', type: 'golang', files: { 'main.go': 'package main\n' }, dir: tmp }),
-      makePackage({ label: 'closed_1.0', files: { 'connection.json': { address: `127.0.0.1:${port}`, dial_timeout: '2s', tls_required: false } }, dir: tmp }),
-    ];
-    const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peername":"peer0org1"}' };
-    const peers = (pkg, n) => {
-      const options = {
-        tmpdir: tmp, fileSystemPath: path.join(tmp, `fs-${n}`),
-        env: { ...env, ...(pkg.label === 'closed_1.0' ? { CCAAS_BUILDER_PROBE: 'warn' } : {}) },
-      };
-      return [new Peer(options), new Peer({
-        ...options, fileSystemPath: path.join(tmp, `fs-${n}-image`), binDir: `${ours.path}/bin`,
-        launcher: engine.launcher(tag, [`${tmp}:${tmp}`]),
-      })];
-    };
-    const views = packages.map((pkg, n) => {
-      const [onHost, inImage] = peers(pkg, n);
-      const view = installView(onHost.install(pkg));
-      assert.deepEqual(installView(inImage.install(pkg)), view, `${pkg.label}: the image's builder does what the host's does`);
-      return view;
-    });
-    // Those covered success, a package for another builder, bad input and a probe warning (so
-    // that the comparison compared something).
-    assert.deepEqual(views.map((v) => [v.detect.code, v.build?.code ?? null, v.release?.code ?? null]),
-      [[0, 0, 0], [0, 1, null], [0, 1, null], [1, null, null], [0, 0, 0]]);
-    assert.match(views[4].release.lines.join('\n'), new RegExp(`127\\.0\\.0\\.1:${port}`));
-    fs.rmSync(tmp, { recursive: true, force: true });
+    installsAsOnHost(tag, ours);
   });
 
   test('packaging/kubernetes: every object is valid against the Kubernetes API schemas', () => {
@@ -551,13 +581,115 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     assert.equal(b.status, 0, b.log.split('\n').slice(-20).join('\n'));
     const deps = b.steps.filter((s) => /^\[deps \d+\/\d+\] (WORKDIR|COPY|RUN)/.test(s.name));
     assert.deepEqual(deps.map((s) => [s.name, s.cached]).sort(), [
-      ['[deps 2/4] WORKDIR /src', true], ['[deps 3/4] COPY bin/setup bin/setup', true], ['[deps 4/4] RUN bin/setup --deps-only', true]]);
+      ['[deps 2/6] WORKDIR /src', true], ['[deps 3/6] COPY bin/setup bin/setup', true], ['[deps 4/6] RUN bin/setup --deps-only', true],
+      ['[deps 5/6] COPY cmake/toolchain-linux-arm64.cmake cmake/toolchain-linux-arm64.cmake', true],
+      ['[deps 6/6] RUN bin/setup --deps-only --arch "amd64"', true]]);
     const rebuilt = b.steps.find((s) => /^\[build \d+\/\d+\] RUN /.test(s.name));
     assert.equal(rebuilt.cached, false, 'the sources were compiled again');
     const version = engine.run('ccaas-builder:image-test-changed', ['/opt/ccaas-builder/bin/run', '--version']);
     assert.match(version.stdout, /^built \(one-line change\) with libcurl /m, 'the change is in the new binaries');
     timings['one-line change'] = `${b.seconds.toFixed(0)} s (${Math.round((100 * b.seconds) / state.cold.seconds)}% of the cold build)`;
     t.diagnostic(timings['one-line change']);
+  });
+
+  // linux/arm64, as `docker build --platform linux/arm64` makes it on this amd64 machine. The
+  // arm64 bases take over the base images' tags (one image a tag in one engine), so these come
+  // after every amd64 build above.
+  test('linux/arm64 bases: busybox from Debian\'s arm64 busybox-static, the stand-in peer on it', () => {
+    needs('bases', 'the base images');
+    const made = makeArm64BaseImages(engine, work);
+    for (const tag of ['busybox:1.36', 'hyperledger/fabric-peer:2.5', 'hyperledger/fabric-peer:3.1']) assert.equal(engine.imagePlatform(tag), 'linux/arm64', tag);
+    assert.equal(engine.imagePlatform('debian:bookworm'), 'linux/amd64', 'the build platform\'s base is kept');
+    const out = path.join(work, 'busybox-arm64-image');
+    engine.copyOut('busybox:1.36', '/bin/busybox', out);
+    assert.match(spawnSync('file', ['-b', path.join(out, 'busybox')], { encoding: 'utf8' }).stdout, /^ELF 64-bit LSB .*ARM aarch64.*statically linked/);
+    state.arm64Bases = true;
+    timings['arm64 bases'] = `${made.seconds.toFixed(0)} s`;
+  });
+
+  test('--target binaries for linux/arm64: cross-compiled in stages of the build platform, nothing run under emulation', (t) => {
+    needs('arm64Bases', 'the arm64 base images');
+    needs('binaries', 'the amd64 binaries image');
+    // With no binfmt_misc handler for AArch64, any arm64 program run by a step fails ("exec
+    // format error"): a build that succeeds then ran none. A machine that has one registered
+    // already cannot show it, and says so.
+    const handled = fs.existsSync(BINFMT_AARCH64);
+    const tag = 'ccaas-builder:image-test-arm64';
+    const b = engine.build({
+      context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), target: 'binaries',
+      tag, platform: 'linux/arm64', buildArgs: { CCAAS_BUILDER_COMMIT: state.commit },
+    });
+    assert.equal(b.status, 0, `the build failed:\n${b.log.split('\n').slice(-30).join('\n')}`);
+    const step = (re) => b.steps.find((s) => re.test(s.name)) ?? assert.fail(`no step ${re} in ${b.steps.map((s) => s.name).join(' | ')}`);
+    assert.equal(step(/^\[deps \d+\/\d+\] RUN bin\/setup --deps-only$/).cached, true, 'the build platform\'s dependencies are the amd64 build\'s layer');
+    assert.equal(step(/^\[deps \d+\/\d+\] RUN bin\/setup --deps-only --arch "arm64"$/).cached, false, 'the cross toolchain and arm64 libraries were added');
+    assert.equal(step(/^\[build \d+\/\d+\] RUN .*bin\/setup --build-only --arch "arm64" --stage \/opt\/ccaas-builder$/).cached, false);
+    assert.equal(engine.imagePlatform(tag), 'linux/arm64');
+    const seconds = (re) => b.steps.filter((s) => re.test(s.name)).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
+    timings['arm64 build'] = `${b.seconds.toFixed(0)} s (cross deps ${seconds(/^\[deps .*--arch "arm64"/).toFixed(0)} s, build ${seconds(/^\[build /).toFixed(0)} s)`;
+    t.diagnostic(timings['arm64 build']);
+    const out = path.join(work, 'binaries-arm64');
+    engine.copyOut(tag, '/opt/ccaas-builder/bin', out);
+    const bin = path.join(out, 'bin');
+    assert.deepEqual(fs.readdirSync(bin).sort(), STEPS);
+    for (const s of STEPS) {
+      const file = path.join(bin, s);
+      assert.equal((fs.statSync(file).mode & 0o7777).toString(8), '755', `${s} mode`);
+      assert.match(spawnSync('file', ['-b', file], { encoding: 'utf8' }).stdout, /^ELF 64-bit LSB .*ARM aarch64.*statically linked/, s);
+    }
+    state.arm64Binaries = Object.fromEntries(STEPS.map((s) => [s, sha256(path.join(bin, s))]));
+    if (handled) {
+      t.diagnostic(`${BINFMT_AARCH64} was registered before the test: that no step ran under emulation is not shown here`);
+    } else {
+      const r = engine.run(tag, ['/opt/ccaas-builder/bin/run', '--version'], { extra: platformFlag('linux/arm64') });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /exec format error/, 'no AArch64 handler during the build');
+    }
+    timings.sizes += `, binaries for arm64 ${mb(engine.imageSize(tag))}`;
+  });
+
+  test('the arm64 binaries image under qemu: its programs say what the amd64 ones say, for linux/arm64', () => {
+    needs('arm64Binaries', 'the arm64 binaries image');
+    const r = spawnSync(BINFMT, ['register'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${BINFMT} register: ${r.stderr}`);
+    state.binfmt = true;
+    const image = 'ccaas-builder:image-test-arm64';
+    const inImage = (command) => engine.run(image, command, { user: '65534:65534', extra: platformFlag('linux/arm64') });
+    for (const s of STEPS) {
+      const verbose = inImage([`/opt/ccaas-builder/bin/${s}`, '--version', '--verbose']);
+      assert.equal(verbose.status, 0, verbose.stderr);
+      assert.equal(verbose.stdout.split('\n')[0], `ccaas-builder ${s} 0.1.0 (commit ${state.commit})`);
+      assert.match(verbose.stdout, /^platform: linux\/arm64$/m, `${s} says it was built for arm64`);
+      const amd64 = engine.run('ccaas-builder:image-test', [`/opt/ccaas-builder/bin/${s}`, '--version', '--verbose']);
+      const linked = (text) => text.split('\n').filter((l) => l.startsWith('linked: '));
+      assert.deepEqual(linked(verbose.stdout), linked(amd64.stdout), `${s}: the same libraries as the amd64 build`);
+    }
+    const who = inImage(['sh', '-c', '/opt/ccaas-builder/bin/detect /nonexistent /nonexistent; echo "exit $? as $(id -u)"']);
+    const onHost = spawnSync(path.join(BIN_DIR, 'detect'), ['/nonexistent', '/nonexistent'], { encoding: 'utf8' });
+    assert.deepEqual([who.stdout, who.stderr], [`exit ${onHost.status} as 65534\n`, onHost.stderr]);
+  });
+
+  test('the arm64 image\'s SBOM: bin/package --image names linux/arm64 and the arm64 packages', () => {
+    needs('arm64Binaries', 'the arm64 binaries image');
+    const { out, file, sbom } = imageSbom('ccaas-builder:image-test-arm64');
+    assert.match(path.basename(file), /^ccaas-builder-0\.1\.0-linux-arm64-image\.cdx\.json$/);
+    for (const s of STEPS) assert.equal(sbom.components.find((c) => c.name === `bin/${s}`).hashes[0].content, state.arm64Binaries[s], `bin/${s}`);
+    const purls = sbom.components.filter((c) => c.type === 'library').map((c) => c.purl);
+    assert.ok(purls.some((p) => /^pkg:deb\/debian\/openssl@.*\?arch=arm64$/.test(p)), purls.join(' '));
+    assert.deepEqual(purls.filter((p) => /arch=amd64/.test(p)), [], 'no amd64 package');
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  for (const mode of ['side-by-side', 'drop-in']) {
+    test(`${mode} on Fabric 2.5 for linux/arm64: over the arm64 peer, the doctor there (under qemu) agrees`, () => {
+      needs('binfmt', 'qemu registered for AArch64');
+      state[`${mode}-arm64`] = checkPeerImage(mode, '2.5', { binaries: state.arm64Binaries, platform: 'linux/arm64' });
+    });
+  }
+
+  test('detect, build and release inside the arm64 image (under qemu) print and write what they do on the host', () => {
+    const { tag, ours } = needs('side-by-side-arm64', 'the arm64 side-by-side image');
+    installsAsOnHost(tag, ours, 'linux/arm64');
   });
 
   test('the engine stops by its PID and leaves nothing behind', () => {
