@@ -221,6 +221,34 @@ function imageSbom(tag) {
   return { out, file, sbom: JSON.parse(fs.readFileSync(file, 'utf8')) };
 }
 
+// The four programs of a binaries image, copied out into work/dir: mode 0755 each, and what
+// file(1) says of each matching fileRe. Returns their sha256 by step.
+function programsOf(tag, dir, fileRe) {
+  const out = path.join(work, dir);
+  engine.copyOut(tag, '/opt/ccaas-builder/bin', out);
+  const bin = path.join(out, 'bin');
+  assert.deepEqual(fs.readdirSync(bin).sort(), STEPS);
+  for (const step of STEPS) {
+    const file = path.join(bin, step);
+    assert.equal((fs.statSync(file).mode & 0o7777).toString(8), '755', `${step} mode`);
+    const r = spawnSync('file', ['-b', file], { encoding: 'utf8' });
+    assert.match(r.stdout, fileRe, `${step}: ${r.stdout}`);
+  }
+  return Object.fromEntries(STEPS.map((s) => [s, sha256(path.join(bin, s))]));
+}
+
+// The image's detect, run by uid 65534 on a missing package, prints and exits as the host's does.
+function detectAsOnHost(tag, platform) {
+  const who = engine.run(tag, ['sh', '-c', '/opt/ccaas-builder/bin/detect /nonexistent /nonexistent; echo "exit $? as $(id -u)"'],
+    { user: '65534:65534', extra: platformFlag(platform) });
+  const onHost = spawnSync(path.join(BIN_DIR, 'detect'), ['/nonexistent', '/nonexistent'], { encoding: 'utf8' });
+  assert.match(onHost.stderr, /^detect: error: \/nonexistent\/metadata\.json not found/);
+  assert.deepEqual([who.stdout, who.stderr], [`exit ${onHost.status} as 65534\n`, onHost.stderr]);
+}
+
+// The seconds BuildKit reported for the build's steps whose names match re.
+const stepSeconds = (b, re) => b.steps.filter((s) => re.test(s.name)).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
+
 const cannot = whyNot();
 const work = cannot === null ? tempDir('ccaas-image-') : null;
 const engine = work && new Engine(path.join(work, 'engine'));
@@ -296,8 +324,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     });
     assert.equal(b.status, 0, `the build failed:\n${b.log.split('\n').slice(-30).join('\n')}`);
     assert.doesNotMatch(b.log, /docker\/dockerfile|pulling|resolve image config/i, 'no frontend or image was fetched');
-    const seconds = (re) => b.steps.filter((s) => re.test(s.name)).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
-    state.cold = { seconds: b.seconds, deps: seconds(/^\[deps /), build: seconds(/^\[build /) };
+    state.cold = { seconds: b.seconds, deps: stepSeconds(b, /^\[deps /), build: stepSeconds(b, /^\[build /) };
     assert.ok(b.steps.some((s) => /^\[deps \d+\/\d+\] RUN bin\/setup --deps-only$/.test(s.name) && !s.cached), 'the dependency step ran');
     timings['cold build'] = `${b.seconds.toFixed(0)} s (deps ${state.cold.deps.toFixed(0)} s, build ${state.cold.build.toFixed(0)} s)`;
     t.diagnostic(timings['cold build']);
@@ -305,24 +332,11 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
 
   test('the binaries image: four static programs, mode 0755, run by a non-root user, named by commit', () => {
     needs('cold', 'the cold build');
-    const out = path.join(work, 'binaries');
-    engine.copyOut('ccaas-builder:image-test', '/opt/ccaas-builder/bin', out);
-    const bin = path.join(out, 'bin');
-    assert.deepEqual(fs.readdirSync(bin).sort(), STEPS);
-    for (const step of STEPS) {
-      const file = path.join(bin, step);
-      assert.equal((fs.statSync(file).mode & 0o7777).toString(8), '755', `${step} mode`);
-      const r = spawnSync('file', ['-b', file], { encoding: 'utf8' });
-      assert.match(r.stdout, /statically linked/, `${step}: ${r.stdout}`);
-    }
-    state.binaries = Object.fromEntries(STEPS.map((s) => [s, sha256(path.join(bin, s))]));
+    state.binaries = programsOf('ccaas-builder:image-test', 'binaries', /statically linked/);
     const version = engine.run('ccaas-builder:image-test', ['/opt/ccaas-builder/bin/run', '--version'], { user: '65534:65534' });
     assert.equal(version.status, 0, version.stderr);
     assert.equal(version.stdout.split('\n')[0], `ccaas-builder run 0.1.0 (commit ${state.commit})`);
-    const who = engine.run('ccaas-builder:image-test', ['sh', '-c', '/opt/ccaas-builder/bin/detect /nonexistent /nonexistent; echo "exit $? as $(id -u)"'], { user: '65534:65534' });
-    const onHost = spawnSync(path.join(BIN_DIR, 'detect'), ['/nonexistent', '/nonexistent'], { encoding: 'utf8' });
-    assert.match(onHost.stderr, /^detect: error: \/nonexistent\/metadata\.json not found/);
-    assert.deepEqual([who.stdout, who.stderr], [`exit ${onHost.status} as 65534\n`, onHost.stderr]);
+    detectAsOnHost('ccaas-builder:image-test');
     timings.sizes = `binaries ${mb(engine.imageSize('ccaas-builder:image-test'))}`;
   });
 
@@ -625,19 +639,9 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
     assert.equal(step(/^\[deps \d+\/\d+\] RUN bin\/setup --deps-only --arch "arm64"$/).cached, false, 'the cross toolchain and arm64 libraries were added');
     assert.equal(step(/^\[build \d+\/\d+\] RUN .*bin\/setup --build-only --arch "arm64" --stage \/opt\/ccaas-builder$/).cached, false);
     assert.equal(engine.imagePlatform(tag), 'linux/arm64');
-    const seconds = (re) => b.steps.filter((s) => re.test(s.name)).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
-    timings['arm64 build'] = `${b.seconds.toFixed(0)} s (cross deps ${seconds(/^\[deps .*--arch "arm64"/).toFixed(0)} s, build ${seconds(/^\[build /).toFixed(0)} s)`;
+    timings['arm64 build'] = `${b.seconds.toFixed(0)} s (cross deps ${stepSeconds(b, /^\[deps .*--arch "arm64"/).toFixed(0)} s, build ${stepSeconds(b, /^\[build /).toFixed(0)} s)`;
     t.diagnostic(timings['arm64 build']);
-    const out = path.join(work, 'binaries-arm64');
-    engine.copyOut(tag, '/opt/ccaas-builder/bin', out);
-    const bin = path.join(out, 'bin');
-    assert.deepEqual(fs.readdirSync(bin).sort(), STEPS);
-    for (const s of STEPS) {
-      const file = path.join(bin, s);
-      assert.equal((fs.statSync(file).mode & 0o7777).toString(8), '755', `${s} mode`);
-      assert.match(spawnSync('file', ['-b', file], { encoding: 'utf8' }).stdout, /^ELF 64-bit LSB .*ARM aarch64.*statically linked/, s);
-    }
-    state.arm64Binaries = Object.fromEntries(STEPS.map((s) => [s, sha256(path.join(bin, s))]));
+    state.arm64Binaries = programsOf(tag, 'binaries-arm64', /^ELF 64-bit LSB .*ARM aarch64.*statically linked/);
     if (handled) {
       t.diagnostic(`${BINFMT_AARCH64} was registered before the test: that no step ran under emulation is not shown here`);
     } else {
@@ -664,9 +668,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       const linked = (text) => text.split('\n').filter((l) => l.startsWith('linked: '));
       assert.deepEqual(linked(verbose.stdout), linked(amd64.stdout), `${s}: the same libraries as the amd64 build`);
     }
-    const who = inImage(['sh', '-c', '/opt/ccaas-builder/bin/detect /nonexistent /nonexistent; echo "exit $? as $(id -u)"']);
-    const onHost = spawnSync(path.join(BIN_DIR, 'detect'), ['/nonexistent', '/nonexistent'], { encoding: 'utf8' });
-    assert.deepEqual([who.stdout, who.stderr], [`exit ${onHost.status} as 65534\n`, onHost.stderr]);
+    detectAsOnHost(image, 'linux/arm64');
   });
 
   test('the arm64 image\'s SBOM: bin/package --image names linux/arm64 and the arm64 packages', () => {
