@@ -103,8 +103,9 @@ class Engine {
     return (errors.at(-1) ?? lines.filter(Boolean).at(-1) ?? '(no log)').slice(0, 400);
   }
 
-  docker(args, { input, timeoutMs = 900000 } = {}) {
-    const r = spawnSync(DOCKER, args, { env: this.env, encoding: 'utf8', input, timeout: timeoutMs, maxBuffer: 256 << 20 });
+  // env: variables for this call on top of the engine's (DOCKER_BUILDKIT=0: the classic builder).
+  docker(args, { input, timeoutMs = 900000, env = {} } = {}) {
+    const r = spawnSync(DOCKER, args, { env: { ...this.env, ...env }, encoding: 'utf8', input, timeout: timeoutMs, maxBuffer: 256 << 20 });
     if (r.error) throw r.error;
     return r;
   }
@@ -121,15 +122,17 @@ class Engine {
   }
 
   // docker build with BuildKit and plain progress; the steps as BuildKit reported them.
-  // platform: the target platform (linux/arm64), the engine's own when not given.
-  build({ context, dockerfile, target, tag, buildArgs = {}, platform }) {
+  // platform: the target platform (linux/arm64), the engine's own when not given; classic: the
+  // classic builder instead of BuildKit (its log has no steps to list).
+  build({ context, dockerfile, target, tag, buildArgs = {}, platform, classic = false }) {
     const args = ['build', '--network', 'host', '--progress', 'plain', '-t', tag];
     if (platform) args.push('--platform', platform);
     if (dockerfile) args.push('-f', dockerfile);
     if (target) args.push('--target', target);
     for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
     const started = Date.now();
-    const r = this.docker([...args, context]);
+    if (classic) args.splice(args.indexOf('--progress'), 2);
+    const r = this.docker([...args, context], { env: classic ? { DOCKER_BUILDKIT: '0' } : {} });
     return { status: r.status, log: r.stderr + r.stdout, seconds: (Date.now() - started) / 1000, steps: buildSteps(r.stderr + r.stdout) };
   }
 

@@ -577,6 +577,23 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
   });
   }
 
+  // Docker 20.10's default builder (Debian 12's docker.io without DOCKER_BUILDKIT=1) sets no
+  // platform arguments: the Dockerfile's default platform and bin/setup's native build serve it.
+  test('the classic builder builds --target binaries for this machine: the same programs', () => {
+    needs('binaries', 'the binaries image');
+    const tag = 'ccaas-builder:image-test-classic';
+    const b = engine.build({
+      context: state.context, dockerfile: path.join(state.context, 'packaging/Dockerfile'), target: 'binaries',
+      tag, buildArgs: { CCAAS_BUILDER_COMMIT: state.commit }, classic: true,
+    });
+    assert.equal(b.status, 0, `the build failed:\n${b.log.split('\n').slice(-30).join('\n')}`);
+    assert.match(b.log, /^Step 1\/\d+ : FROM --platform=\$\{BUILDPLATFORM:-linux\/amd64\} debian:bookworm AS deps$/m, 'the classic builder, not BuildKit');
+    assert.match(b.log, /^Successfully tagged ccaas-builder:image-test-classic$/m);
+    assert.equal(engine.imagePlatform(tag), engine.imagePlatform('debian:bookworm'));
+    assert.deepEqual(programsOf(tag, 'binaries-classic', /statically linked/), state.binaries, 'byte for byte the BuildKit build\'s');
+    timings['classic build'] = `${b.seconds.toFixed(0)} s`;
+  });
+
   test('a one-line source change rebuilds with the dependency layers cached', (t) => {
     needs('cold', 'the cold build');
     const file = path.join(state.context, 'src/ccaas/cli/version.cpp');
