@@ -587,7 +587,7 @@ describe('the peer image', { skip: !REQUIRED && skipReason ? skipReason : false 
       tag, buildArgs: { CCAAS_BUILDER_COMMIT: state.commit }, classic: true,
     });
     assert.equal(b.status, 0, `the build failed:\n${b.log.split('\n').slice(-30).join('\n')}`);
-    assert.match(b.log, /^Step 1\/\d+ : FROM --platform=\$\{BUILDPLATFORM:-linux\/amd64\} debian:bookworm AS deps$/m, 'the classic builder, not BuildKit');
+    assert.match(b.log, /^Step \d+\/\d+ : FROM --platform=\$\{BUILDPLATFORM:-linux\/amd64\} debian:bookworm AS deps$/m, 'the classic builder, not BuildKit');
     assert.match(b.log, /^Successfully tagged ccaas-builder:image-test-classic$/m);
     assert.equal(engine.imagePlatform(tag), engine.imagePlatform('debian:bookworm'));
     assert.deepEqual(programsOf(tag, 'binaries-classic', /statically linked/), state.binaries, 'byte for byte the BuildKit build\'s');
