@@ -41,11 +41,12 @@ int main(int argc, char** argv)
     "  the package the peer installs, from DIR's connection.json and indexes (META-INF/, or metadata/\n"
     "  for external), checked as build checks it; its bytes depend on these inputs alone, so every org\n"
     "  that packages them gets one package ID, the server's CHAINCODE_ID (default output ./LABEL.tar.gz)\n\n"
-    "usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]]\n"
+    "usage: run --doctor [--config DIR] [--pid PID|NAME] [--json | --metrics | --serve ADDRESS [--interval DURATION]]\n"
     "  in the peer's container: the peer's core.yaml (DIR, else FABRIC_CFG_PATH, else /etc/hyperledger/fabric)\n"
     "  and CORE_... environment, its builders, and every installed chaincode, probed; writes nothing;\n"
     "  --pid PID: the same for the peer process PID, read from outside its container (kubectl debug\n"
     "  --target, docker run --pid container:PEER): its environment, files, builders and resolver;\n"
+    "  --pid NAME: the oldest process of that name (--pid peer), found again at each --serve run;\n"
     "  --metrics prints the findings as Prometheus series; --serve :9464 is an exporter for a sidecar:\n"
     "  GET /metrics from the last run, a run every --interval (default 60s), stops on SIGTERM",
     {&ccaas::config::k_dial_timeout},

@@ -15,9 +15,12 @@ const { makePackage, tempDir } = require('./harness/peer');
 const { Netns, available } = require('./harness/netns');
 const servers = require('./harness/servers');
 const { fabricCcaasBuilder } = require('./harness/builders');
-const { debianRoot, alpineRoot, StockPeer, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER } = require('./harness/stock-peer');
+const { parseExposition, only } = require('./harness/exposition');
+const { scrapeIn, waitForRuns } = require('./harness/scrape');
+const { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER } = require('./harness/stock-peer');
 
 const PORT = { healthy: 7901, down: 7902, other: 7903 };
+const EXPORTER = { name: 9471, id: 9472 };
 const HOST = 'cc-asset.org1.svc.cluster.local';
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 const skip = available() ?? servers.commandsAvailable() ?? false;
@@ -29,7 +32,16 @@ const FOREIGN = ARM ? { name: 'x86-64', machine: 62 } : { name: 'AArch64', machi
 
 let ns;
 const pkgs = {};
-const peers = [];
+const peers = []; // stock peers and pods, each stopped at the end
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Until a line of the child's output is wanted (an exporter logs a run after it counts it).
+async function logged(child, wanted) {
+  for (const end = Date.now() + 30000; Date.now() < end; await sleep(100)) {
+    if (child.output.split('\n').some(wanted)) return;
+  }
+  assert.fail(`not logged: ${child.output}`);
+}
 
 function parse(r) {
   assert.equal(r.signal, null);
@@ -189,6 +201,52 @@ describe('run --doctor --pid: a stock peer from outside', { skip }, () => {
     assert.equal(refused.message, 'could not run the bin/detect of ccaas_builder in the peer\'s root: cannot enter its root (chroot): Operation not permitted: which builder claims what was judged from the files only, not run');
     assert.equal(finding(judged, 'builder ccaas_builder', 'builders').message, 'bin/detect and bin/build executable');
     assert.equal(finding(judged, 'probe', `chaincode ${pkgs.healthy.id}`).severity, 'ok');
+  });
+
+  test('--serve in a pod sharing its PID namespace: --pid peer follows the peer through a restart, a PID given says what to give', async () => {
+    const pod = await new SharedPidPod(ns, root).start();
+    peers.push(pod);
+    const first = await pod.startPeer();
+    assert.notEqual(first.inPod, 1, 'the pause process is PID 1 of the pod');
+    const url = (port) => `http://127.0.0.1:${port}/metrics`;
+    const samplesOf = async (port, runs) => parseExposition(await waitForRuns(ns, url(port), runs));
+    const byName = pod.sidecar(['--pid', 'peer', '--serve', `127.0.0.1:${EXPORTER.name}`, '--interval', '200ms']);
+    const byId = pod.sidecar(['--pid', String(first.inPod), '--serve', `127.0.0.1:${EXPORTER.id}`, '--interval', '200ms']);
+    const healthy = { package_id: pkgs.healthy.id };
+    for (const port of [EXPORTER.name, EXPORTER.id]) {
+      const samples = await samplesOf(port, 1);
+      assert.equal(only(samples, 'ccaas_builder_exporter_last_run_success').value, 1, `${port}: ${byName.output} ${byId.output}`);
+      assert.equal(only(samples, 'ccaas_builder_chaincode_probe_success', healthy).value, 1, 'the peer\'s /etc/hosts resolved its name');
+    }
+
+    // The peer's container dies and kubelet starts it again: a new process, with another PID.
+    await pod.killPeer();
+    const second = await pod.startPeer();
+    assert.notEqual(second.inPod, first.inPod);
+    const restarted = `doctor: the peer process named peer is now process ${second.inPod} (it was ${first.inPod}): the peer restarted`;
+    await logged(byName, (line) => line === restarted);
+    const runs = (port) => only(parseExposition(scrapeIn(ns, url(port))[0].body), 'ccaas_builder_exporter_runs_total').value;
+    const after = await samplesOf(EXPORTER.name, runs(EXPORTER.name) + 2);
+    assert.equal(only(after, 'ccaas_builder_exporter_last_run_success').value, 1, byName.output);
+    assert.equal(only(after, 'ccaas_builder_chaincode_probe_success', healthy).value, 1);
+    const named = byName.output.trim().split('\n');
+    // Runs while no peer ran, or while the old one ended, (if any started then) say so; none says
+    // anything else went wrong.
+    for (const line of named.filter((l) => l.includes(' failed: '))) {
+      assert.match(line, /^doctor: run \d+ failed: (--pid peer: no process named peer here: the doctor must share the peer's process namespace \(`kubectl debug --target=PEER_CONTAINER`, shareProcessNamespace: true, `docker run --pid container:PEER`\)|process \d+: it ended while the doctor read its (environment|file system) \(\/proc\/\d+\/(environ|root)\))$/);
+    }
+
+    const gone = `process ${first.inPod}: no such process here: the doctor must share the peer's process namespace (\`kubectl debug --target=PEER_CONTAINER\`, \`docker run --pid container:PEER\`); a restarted peer is a new process with another ID: --pid peer finds it by its name at each run`;
+    await logged(byId, (line) => /^doctor: run \d+ failed: /.test(line) && line.endsWith(`failed: ${gone}`));
+    const failed = await samplesOf(EXPORTER.id, runs(EXPORTER.id) + 1);
+    assert.equal(only(failed, 'ccaas_builder_exporter_last_run_success').value, 0);
+    assert.ok(only(failed, 'ccaas_builder_exporter_run_failures_total').value >= 1);
+
+    for (const exporter of [byName, byId]) {
+      const { code, signal } = await exporter.stop();
+      assert.deepEqual([code, signal], [0, null], exporter.output);
+      await logged(exporter, (line) => /^doctor: stopped on a termination signal after \d+ run\(s\)$/.test(line)); // its output may end after its exit
+    }
   });
 });
 

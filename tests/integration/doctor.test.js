@@ -287,6 +287,6 @@ describe('run --doctor', { skip }, () => {
     assert.deepEqual(listing(fsPath), before);
     const usage = ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', '--config'], { env: { PATH: process.env.PATH } });
     assert.equal(usage.code, 2);
-    assert.equal(usage.stderr, 'doctor: error: --config needs a value (usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]])\n');
+    assert.equal(usage.stderr, 'doctor: error: --config needs a value (usage: run --doctor [--config DIR] [--pid PID|NAME] [--json | --metrics | --serve ADDRESS [--interval DURATION]])\n');
   });
 });

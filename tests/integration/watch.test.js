@@ -271,7 +271,7 @@ describe('the doctor as a Prometheus exporter', { skip }, () => {
 
   test('--serve and --metrics refuse bad arguments in one line, exit 2; a port in use is exit 1', async () => {
     const run = (args) => ns.exec(path.join(BIN_DIR, 'run'), ['--doctor', ...args], { env: { PATH: process.env.PATH } });
-    const usage = '(usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS [--interval DURATION]])';
+    const usage = '(usage: run --doctor [--config DIR] [--pid PID|NAME] [--json | --metrics | --serve ADDRESS [--interval DURATION]])';
     for (const [args, message] of [
       [['--serve'], '--serve needs a value'],
       [['--serve', '9464'], '--serve 9464: "9464" has no port: write 9464:PORT'],

@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <filesystem>
@@ -26,8 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_usage = "usage: run --doctor [--config DIR] [--pid PID] [--json | --metrics | --serve ADDRESS "
-                                "[--interval DURATION]]";
+constexpr const char* k_usage =
+  "usage: run --doctor [--config DIR] [--pid PID|NAME] [--json | --metrics | --serve ADDRESS "
+  "[--interval DURATION]]";
 
 // The doctor's report needs no lines while it runs: what it finds is in the report.
 class Quiet final : public log::Reporter
@@ -46,7 +48,7 @@ struct Options {
   std::optional<watch::ListenAddress> listen;
   std::int64_t interval_ns = 60 * duration::k_nanos_per_second;
   bool interval_given = false;
-  std::optional<pid_t> pid;
+  std::string pid; // --pid as given: a process ID or a process name; empty: this process's peer
 };
 
 // The builder this program belongs to: <dir>/bin/run.
@@ -190,6 +192,47 @@ TimedReport timed_doctor(const steps::DoctorInput& input, steps::Context& contex
   return out;
 }
 
+bool is_number(const std::string& text)
+{
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// A process ID (1 to 9 digits, not 0), or a name as the kernel keeps it (/proc/PID/comm: at most
+// 15 bytes, no '/'), printable.
+bool valid_process(const std::string& value)
+{
+  if (is_number(value)) {
+    return value.size() <= 9 && std::stol(value) > 0;
+  }
+  return !value.empty() && value.size() <= 15
+         && std::all_of(value.begin(), value.end(), [](char c) { return c > ' ' && c < 0x7f && c != '/'; });
+}
+
+// The process --pid names: the ID as given, or the oldest process of that name (as `pgrep -o -x`:
+// a `peer` CLI command run beside `peer node start` is younger).
+pid_t find_process(const std::string& spec)
+{
+  if (is_number(spec)) {
+    return static_cast<pid_t>(std::stol(spec));
+  }
+  const std::vector<pid_t> found = process::processes_named(spec);
+  if (found.empty()) {
+    throw Failure("--pid " + spec + ": no process named " + spec
+                  + " here: the doctor must share the peer's process namespace (`kubectl debug "
+                    "--target=PEER_CONTAINER`, shareProcessNamespace: true, `docker run --pid container:PEER`)");
+  }
+  return found.front();
+}
+
+// The peer of another container, read through /proc: its environment, root, user and mounts, and
+// the resolver files it resolves names with (its resolv.conf's search list and ndots, its hosts).
+void read_peer(const std::string& spec, steps::DoctorInput& input)
+{
+  input.peer = process::read_process(find_process(spec));
+  input.outside = true;
+  probe::use_resolver_files(input.peer.root.at("/etc/resolv.conf").string(), input.peer.root.at("/etc/hosts").string());
+}
+
 // Reads the arguments; an error string when they are wrong.
 std::string parse(const std::vector<std::string>& args, Options& options)
 {
@@ -211,12 +254,12 @@ std::string parse(const std::vector<std::string>& args, Options& options)
     } else if (arg == "--config" && has_value) {
       options.input.config_dir = args[++i];
     } else if (arg == "--pid" && has_value) {
-      const std::string& value = args[++i];
-      if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos
-          || std::stol(value) <= 0) {
-        return "--pid " + value + ": not a process ID (find the peer's with pgrep -x peer, or ps)";
+      options.pid = args[++i];
+      if (!valid_process(options.pid)) {
+        return "--pid " + options.pid
+               + ": neither a process ID nor a process name (the peer's name is peer: --pid peer; its ID: pgrep -x "
+                 "peer, or ps)";
       }
-      options.pid = static_cast<pid_t>(std::stol(value));
     } else if (arg == "--serve" && has_value) {
       error = set_output(Output::serve, arg);
       options.listen = watch::parse_listen_address(args[++i], error);
@@ -243,6 +286,27 @@ std::string parse(const std::vector<std::string>& args, Options& options)
   return "";
 }
 
+// --serve --pid: the peer is read again before each run, so that a changed environment is seen and
+// a restarted peer (a new process, with a new ID) is followed by its name; its ID changing is logged.
+// A peer given by ID that has gone fails the run with what to give instead.
+void follow_peer(const std::string& spec, steps::DoctorInput& input, log::Reporter& reporter)
+{
+  const pid_t before = input.peer.pid;
+  try {
+    read_peer(spec, input);
+  } catch (const Failure& e) {
+    if (!is_number(spec)) {
+      throw;
+    }
+    throw Failure(std::string(e.what())
+                  + "; a restarted peer is a new process with another ID: --pid peer finds it by its name at each run");
+  }
+  if (input.peer.pid != before) {
+    reporter.info("the peer process named " + spec + " is now process " + std::to_string(input.peer.pid) + " (it was "
+                  + std::to_string(before) + "): the peer restarted");
+  }
+}
+
 } // namespace
 
 int run_doctor(int argc, char** argv)
@@ -256,12 +320,11 @@ int run_doctor(int argc, char** argv)
     return k_exit_usage;
   }
   steps::DoctorInput& input = options.input;
-  if (options.pid) {
-    // Another process's peer: its environment, root, user and mounts, read once. A kernel that
-    // refuses that is the doctor's own trouble: one line, what to add, and exit 3.
+  if (!options.pid.empty()) {
+    // Another process's peer (--serve reads it again at each run). A kernel that refuses that is
+    // the doctor's own trouble: one line, what to add, and exit 3.
     try {
-      input.peer = process::read_process(*options.pid);
-      input.outside = true;
+      read_peer(options.pid, input);
     } catch (const OwnTrouble& e) {
       reporter.error(std::string("NOT CHECKED: ") + e.what());
       return k_exit_unchecked;
@@ -269,9 +332,6 @@ int run_doctor(int argc, char** argv)
       reporter.error(e.what());
       return k_exit_failure;
     }
-    // Names as the peer resolves them: its resolv.conf (search list, ndots) and its hosts file.
-    probe::use_resolver_files(input.peer.root.at("/etc/resolv.conf").string(),
-                              input.peer.root.at("/etc/hosts").string());
   } else {
     input.peer = process::read_self();
   }
@@ -281,7 +341,10 @@ int run_doctor(int argc, char** argv)
     steps::Context context = make_context(reporter, true);
     if (options.output == Output::serve) {
       Quiet quiet;
-      const watch::RunOnce run_once = [&input, &quiet]() -> std::optional<watch::Snapshot> {
+      const watch::RunOnce run_once = [&input, &quiet, &options, &reporter]() -> std::optional<watch::Snapshot> {
+        if (!options.pid.empty()) {
+          follow_peer(options.pid, input, reporter);
+        }
         steps::Context each = make_context(quiet, false); // the handlers are installed above
         const TimedReport run = timed_doctor(input, each);
         if (each.cancel.requested()) {

@@ -3,12 +3,16 @@
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 extern char** environ;
@@ -87,7 +91,82 @@ std::string refused(pid_t pid, const std::string& what, int error)
            "or run the doctor as the peer's user";
 }
 
+// The start time of a running process (field 22 of /proc/PID/stat, clock ticks since boot);
+// nothing for a zombie or a dead one (field 3, the state, Z or X). The name before them is in
+// parentheses and may hold spaces and parentheses, so the fields are counted from the last ')'.
+std::optional<unsigned long long> start_if_running(const std::string& stat)
+{
+  const std::size_t close = stat.rfind(')');
+  if (close == std::string::npos) {
+    return std::nullopt;
+  }
+  std::istringstream fields(stat.substr(close + 1));
+  std::string state;
+  std::string field;
+  if (!(fields >> state) || state == "Z" || state == "X") {
+    return std::nullopt;
+  }
+  for (int i = 4; i <= 22; ++i) {
+    if (!(fields >> field)) {
+      return std::nullopt;
+    }
+  }
+  try {
+    return std::stoull(field);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// A file of the process that could not be read: it ended meanwhile (ENOENT, ESRCH), or the kernel
+// refused (the doctor's own trouble).
+[[noreturn]] void unreadable(pid_t pid, const std::string& what, int error)
+{
+  if (error == ENOENT || error == ESRCH) {
+    throw Failure("process " + std::to_string(pid) + ": it ended while the doctor read " + what);
+  }
+  throw OwnTrouble(refused(pid, what, error));
+}
+
 } // namespace
+
+std::vector<pid_t> processes_named(const std::string& name)
+{
+  std::vector<std::pair<unsigned long long, pid_t>> found;
+  const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+  if (!proc) {
+    return {};
+  }
+  const pid_t self = ::getpid();
+  while (const dirent* entry = ::readdir(proc.get())) {
+    const std::string number = entry->d_name;
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
+      continue;
+    }
+    const auto pid = static_cast<pid_t>(std::stol(number));
+    std::string comm;
+    std::string stat;
+    int error = 0;
+    const fs::path dir = fs::path("/proc") / number;
+    if (pid == self || !read_proc(dir / "comm", comm, error) || !read_proc(dir / "stat", stat, error)) {
+      continue;
+    }
+    if (!comm.empty() && comm.back() == '\n') {
+      comm.pop_back();
+    }
+    const std::optional<unsigned long long> started = start_if_running(stat);
+    if (comm == name && started) {
+      found.emplace_back(*started, pid);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<pid_t> out;
+  out.reserve(found.size());
+  for (const auto& [started, pid] : found) {
+    out.push_back(pid);
+  }
+  return out;
+}
 
 ProcessView read_process(pid_t pid)
 {
@@ -108,13 +187,13 @@ ProcessView read_process(pid_t pid)
   view.gid = static_cast<gid_t>(id_field(status, "Gid:"));
   std::string text;
   if (!read_proc(dir / "environ", text, error)) {
-    throw OwnTrouble(refused(pid, "its environment (" + (dir / "environ").string() + ")", error));
+    unreadable(pid, "its environment (" + (dir / "environ").string() + ")", error);
   }
   view.environ = parse_environ(text);
   // The root: following it needs the same access as environ; a listing proves it.
   struct stat st = {};
   if (::stat((dir / "root" / ".").c_str(), &st) != 0 || ::access((dir / "root").c_str(), R_OK | X_OK) != 0) {
-    throw OwnTrouble(refused(pid, "its file system (" + (dir / "root").string() + ")", errno));
+    unreadable(pid, "its file system (" + (dir / "root").string() + ")", errno);
   }
   view.root = file::RootView(dir / "root");
   if (!read_proc(dir / "mountinfo", view.mountinfo, error)) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 // A running process read from outside (proc(5)): its environment at exec (/proc/PID/environ),
 // its user and group (/proc/PID/status), its mounts as it sees them (/proc/PID/mountinfo) and
@@ -27,6 +28,11 @@ struct ProcessView {
 // Reads process pid. Throws OwnTrouble with one line that says what to add when the kernel
 // refuses (EACCES, EPERM), and Failure when there is no such process.
 ProcessView read_process(pid_t pid);
+
+// The running processes named name (/proc/PID/comm, as `pgrep -x` matches it), this one and
+// zombies left out, the oldest first (the start time in /proc/PID/stat, as `pgrep -o` picks). A
+// process that ends while it reads is left out.
+std::vector<pid_t> processes_named(const std::string& name);
 
 // This process, as a ProcessView of its own root: the doctor run inside the peer's container.
 ProcessView read_self();

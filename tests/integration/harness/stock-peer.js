@@ -57,8 +57,9 @@ function commonLayout(root, { hosts = {} } = {}) {
   write(root, 'etc/hosts', `${lines.join('\n')}\n`);
   write(root, 'etc/resolv.conf', 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
   write(root, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
-  // The peer: `peer node start` stays alive; this one does nothing else.
-  write(root, 'usr/local/bin/peer', '#!/bin/sh\nexec sleep 100000\n', 0o755);
+  // The peer: `peer node start` stays alive; this one does nothing else. Its process is named
+  // peer, as Fabric's is (the kernel names a script's process after the script), and waits.
+  write(root, 'usr/local/bin/peer', '#!/bin/sh\nwhile :; do sleep 100000; done\n', 0o755);
   fabricCcaasBuilder(path.join(root, FABRIC_BUILDER));
   return root;
 }
@@ -146,19 +147,8 @@ class StockPeer {
     this.child = this.ns.spawn('unshare', ['--pid', '--mount', '--fork', '--kill-child', '--propagation', 'private', '/bin/sh', '-c', script], {
       env: { ...this.env, ROOT: this.root },
     });
-    for (const end = Date.now() + 10000; Date.now() < end;) {
-      const kids = spawnSync('pgrep', ['-P', String(this.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-      for (const kid of kids) {
-        let comm = '';
-        try { comm = fs.readFileSync(`/proc/${kid}/comm`, 'utf8').trim(); } catch { /* gone */ }
-        if (comm === 'sleep') {
-          this.pid = Number(kid);
-          return this;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the stand-in peer did not start: ${this.child.output}`);
+    this.pid = await childNamed(this.child.pid, 'peer', () => this.child.output);
+    return this;
   }
 
   // The environment the peer really has, as /proc shows it (what the doctor reads).
@@ -183,6 +173,101 @@ class StockPeer {
   }
 }
 
+// A pod with `shareProcessNamespace: true` (what kubelet asks of the runtime): its pause process
+// is PID 1 of the one PID namespace its containers share, and the peer's container is a process
+// there, chrooted into root (its /proc mounted for that namespace), restarted as kubelet restarts
+// a container that died: a new process, with a new PID. sidecar() runs `run --doctor` in the same
+// PID and network namespaces, with a mount namespace and a /proc of its own and this machine's
+// root (the binaries image's), as a sidecar container of the pod.
+class SharedPidPod {
+  constructor(ns, root, { env = {} } = {}) {
+    this.ns = ns;
+    this.root = root;
+    this.env = { PATH: PEER_PATH, FABRIC_CFG_PATH: '/etc/hyperledger/fabric', CORE_PEER_ID: 'peer0.org1.example.com', ...env };
+  }
+
+  async start() {
+    this.pause = this.ns.spawn('unshare', ['--pid', '--mount', '--fork', '--kill-child', '--propagation', 'private', '/bin/sh', '-c',
+      'mount -t proc proc "$ROOT/proc" && exec sleep 100000'], { env: { PATH: process.env.PATH, ROOT: this.root } });
+    this.pausePid = await childNamed(this.pause.pid, 'sleep', () => this.pause.output);
+    return this;
+  }
+
+  // Starts the peer's container (again); resolves with its PID on this machine and in the pod.
+  async startPeer() {
+    this.peer = this.ns.spawn('nsenter', ['-t', String(this.pausePid), '--pid', '--mount', '--', 'chroot', this.root,
+      '/usr/local/bin/peer', 'node', 'start'], { env: this.env });
+    const pid = await childNamed(this.peer.pid, 'peer', () => this.peer.output);
+    return { pid, inPod: podPid(pid) };
+  }
+
+  // The peer's container dies (SIGKILL, as an OOM kill or a crash ends it).
+  async killPeer() {
+    const { peer } = this;
+    // nsenter's child is the container's process: a child of nsenter here, of none in the pod
+    const inside = descendants(peer.pid);
+    for (const pid of inside) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await peer.exited;
+    for (const end = Date.now() + 5000; inside.some(running) && Date.now() < end;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  // nsenter forks the sidecar's process into the pod and exits with its status; stop() sends it
+  // SIGTERM, as kubelet stops a container.
+  sidecar(args) {
+    const child = this.ns.spawn('nsenter', ['-t', String(this.pausePid), '--pid', '--', 'unshare', '--mount', '--mount-proc', '--',
+      path.join(BIN_DIR, 'run'), '--doctor', ...args], { env: { PATH: process.env.PATH } });
+    child.stop = async () => {
+      for (const pid of descendants(child.pid)) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      }
+      return child.exited;
+    };
+    return child;
+  }
+
+  // The pause process is PID 1 of the pod: when it goes, the kernel ends every process there.
+  async stop() {
+    if (!this.pause || this.pause.exitCode !== null || this.pause.signalCode !== null) return;
+    try { process.kill(this.pausePid, 'SIGKILL'); } catch { /* gone already */ }
+    this.pause.kill('SIGKILL');
+    await this.pause.exited;
+  }
+}
+
+// Running: there, and not a zombie (the pause process here reaps none).
+function running(pid) {
+  try { return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+// The PIDs of pid's children and their children.
+function descendants(pid) {
+  const kids = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  return kids.flatMap((kid) => [kid, ...descendants(kid)]);
+}
+
+// The first process under parent (its descendants) named comm, within 10 s.
+async function childNamed(parent, comm, output) {
+  for (const end = Date.now() + 10000; Date.now() < end;) {
+    for (const pid of descendants(parent)) {
+      let name = '';
+      try { name = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { /* gone */ }
+      if (name === comm) return pid;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no process named ${comm} started: ${output()}`);
+}
+
+// A process's PID in the innermost PID namespace it is in (the NSpid line of /proc/PID/status).
+function podPid(pid) {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('NSpid:'));
+  return Number(line.trim().split(/\s+/).pop());
+}
+
 // Installs packages as this peer does, with its own builder, inside its root: the peer-style
 // harness (harness/peer.js) with each builder program run by chroot, its arguments the peer's
 // paths. fileSystemPath and TMPDIR are the root's.
@@ -199,4 +284,4 @@ function rootInstaller(root, { builder = FABRIC_BUILDER, name = 'ccaas_builder',
   });
 }
 
-module.exports = { debianRoot, alpineRoot, StockPeer, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH };
+module.exports = { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH };
