@@ -91,13 +91,19 @@ std::string refused(pid_t pid, const std::string& what, int error)
            "or run the doctor as the peer's user";
 }
 
-// The start time of a running process (field 22 of /proc/PID/stat, clock ticks since boot);
-// nothing for a zombie or a dead one (field 3, the state, Z or X). The name before them is in
-// parentheses and may hold spaces and parentheses, so the fields are counted from the last ')'.
-std::optional<unsigned long long> start_if_running(const std::string& stat)
+// What /proc/PID/stat says of a running process: its name (field 2, comm, in parentheses) and its
+// start time (field 22, clock ticks since boot); nothing for a zombie or a dead one (field 3, the
+// state, Z or X). The name may hold spaces and parentheses, so it ends at the last ')'.
+struct Started {
+  std::string name;
+  unsigned long long ticks = 0;
+};
+
+std::optional<Started> started_if_running(const std::string& stat)
 {
+  const std::size_t open = stat.find('(');
   const std::size_t close = stat.rfind(')');
-  if (close == std::string::npos) {
+  if (open == std::string::npos || close == std::string::npos || close < open) {
     return std::nullopt;
   }
   std::istringstream fields(stat.substr(close + 1));
@@ -112,7 +118,7 @@ std::optional<unsigned long long> start_if_running(const std::string& stat)
     }
   }
   try {
-    return std::stoull(field);
+    return Started{stat.substr(open + 1, close - open - 1), std::stoull(field)};
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -144,19 +150,14 @@ std::vector<pid_t> processes_named(const std::string& name)
       continue;
     }
     const auto pid = static_cast<pid_t>(std::stol(number));
-    std::string comm;
     std::string stat;
     int error = 0;
-    const fs::path dir = fs::path("/proc") / number;
-    if (pid == self || !read_proc(dir / "comm", comm, error) || !read_proc(dir / "stat", stat, error)) {
+    if (pid == self || !read_proc(fs::path("/proc") / number / "stat", stat, error)) {
       continue;
     }
-    if (!comm.empty() && comm.back() == '\n') {
-      comm.pop_back();
-    }
-    const std::optional<unsigned long long> started = start_if_running(stat);
-    if (comm == name && started) {
-      found.emplace_back(*started, pid);
+    const std::optional<Started> started = started_if_running(stat);
+    if (started && started->name == name) {
+      found.emplace_back(started->ticks, pid);
     }
   }
   std::sort(found.begin(), found.end());

@@ -29,8 +29,8 @@ struct ProcessView {
 // refuses (EACCES, EPERM), and Failure when there is no such process.
 ProcessView read_process(pid_t pid);
 
-// The running processes named name (/proc/PID/comm, as `pgrep -x` matches it), this one and
-// zombies left out, the oldest first (the start time in /proc/PID/stat, as `pgrep -o` picks). A
+// The running processes named name (the comm of /proc/PID/stat, as `pgrep -x` matches it), this
+// one and zombies left out, the oldest first (the start time there, as `pgrep -o` picks). A
 // process that ends while it reads is left out.
 std::vector<pid_t> processes_named(const std::string& name);
 

@@ -128,6 +128,24 @@ function listing(root) {
 
 const inRoot = (root, p) => (p.startsWith(`${root}/`) ? p.slice(root.length) : p);
 
+// The peer's environment: the image's (PATH, FABRIC_CFG_PATH), the pod's, and env over them.
+const peerEnvironment = (env) => ({ PATH: PEER_PATH, FABRIC_CFG_PATH: '/etc/hyperledger/fabric', CORE_PEER_ID: 'peer0.org1.example.com', ...env });
+
+// `run --doctor ...` from a debug or sidecar container: nsenter's arguments for it in the PID
+// namespace of process target, with a mount namespace and a /proc of its own and this machine's
+// root (the binaries image's); before: a command it runs through (setpriv for another user).
+const doctorIn = (target, args, before = []) => ['-t', String(target), '--pid', '--', 'unshare', '--mount', '--mount-proc', '--',
+  ...before, path.join(BIN_DIR, 'run'), '--doctor', ...args];
+
+// Ends a PID namespace: its first process (pid, started by child) goes, and the kernel ends every
+// process there.
+async function endNamespace(child, pid) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+  child.kill('SIGKILL');
+  await child.exited;
+}
+
 class StockPeer {
   // root: a debianRoot or alpineRoot; env: the peer's environment (the image's and the pod's);
   // user: [uid, gid] the peer runs as; mounts: shell lines run in the peer's mount namespace
@@ -135,7 +153,7 @@ class StockPeer {
   constructor(ns, root, { env = {}, user = null, mounts = [] } = {}) {
     this.ns = ns;
     this.root = root;
-    this.env = { PATH: PEER_PATH, FABRIC_CFG_PATH: '/etc/hyperledger/fabric', CORE_PEER_ID: 'peer0.org1.example.com', ...env };
+    this.env = peerEnvironment(env);
     this.user = user;
     this.mounts = mounts;
   }
@@ -159,17 +177,12 @@ class StockPeer {
   // run --doctor --pid 1 (the peer is PID 1 of its namespace) from a debug container; as: setpriv
   // arguments for another user.
   doctor(args = ['--json'], { as = null, env = {} } = {}) {
-    const argv = ['-t', String(this.pid), '--pid', '--', 'unshare', '--mount', '--mount-proc', '--',
-      ...(as ? ['setpriv', ...as] : []), path.join(BIN_DIR, 'run'), '--doctor', '--pid', '1', ...args];
-    return this.ns.exec('nsenter', argv, { env: { PATH: process.env.PATH, ...env } });
+    return this.ns.exec('nsenter', doctorIn(this.pid, ['--pid', '1', ...args], as ? ['setpriv', ...as] : []), { env: { PATH: process.env.PATH, ...env } });
   }
 
-  // The peer is PID 1 of its namespace: when it goes, the kernel ends every process there.
-  async stop() {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    try { process.kill(this.pid, 'SIGKILL'); } catch { /* gone already */ }
-    this.child.kill('SIGKILL');
-    await this.child.exited;
+  // The peer is PID 1 of its namespace.
+  stop() {
+    return endNamespace(this.child, this.pid);
   }
 }
 
@@ -183,7 +196,7 @@ class SharedPidPod {
   constructor(ns, root, { env = {} } = {}) {
     this.ns = ns;
     this.root = root;
-    this.env = { PATH: PEER_PATH, FABRIC_CFG_PATH: '/etc/hyperledger/fabric', CORE_PEER_ID: 'peer0.org1.example.com', ...env };
+    this.env = peerEnvironment(env);
   }
 
   async start() {
@@ -218,8 +231,7 @@ class SharedPidPod {
   // nsenter forks the sidecar's process into the pod and exits with its status; stop() sends it
   // SIGTERM, as kubelet stops a container.
   sidecar(args) {
-    const child = this.ns.spawn('nsenter', ['-t', String(this.pausePid), '--pid', '--', 'unshare', '--mount', '--mount-proc', '--',
-      path.join(BIN_DIR, 'run'), '--doctor', ...args], { env: { PATH: process.env.PATH } });
+    const child = this.ns.spawn('nsenter', doctorIn(this.pausePid, args), { env: { PATH: process.env.PATH } });
     child.stop = async () => {
       for (const pid of descendants(child.pid)) {
         try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
@@ -229,12 +241,9 @@ class SharedPidPod {
     return child;
   }
 
-  // The pause process is PID 1 of the pod: when it goes, the kernel ends every process there.
-  async stop() {
-    if (!this.pause || this.pause.exitCode !== null || this.pause.signalCode !== null) return;
-    try { process.kill(this.pausePid, 'SIGKILL'); } catch { /* gone already */ }
-    this.pause.kill('SIGKILL');
-    await this.pause.exited;
+  // The pause process is PID 1 of the pod.
+  stop() {
+    return endNamespace(this.pause, this.pausePid);
   }
 }
 
