@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <elf.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cstring>
@@ -78,23 +79,64 @@ TEST_CASE("mounts: the longest mount point over a path, its own options, escaped
   CHECK_FALSE(root->has("noexec"));
 }
 
-TEST_CASE("a root seen from outside: links resolved inside it, an absolute target from its root")
+namespace {
+
+std::string resolved_file(const file::RootView& view, const std::string& path, file::Last last = file::Last::follow)
+{
+  const file::InRoot in = view.open(path, O_RDONLY | O_NONBLOCK, last);
+  if (!in.ok()) {
+    return std::string("error: ") + std::strerror(in.error());
+  }
+  return test_support::read(in.path());
+}
+
+} // namespace
+
+TEST_CASE("a root seen from outside: every path opened inside it, by openat2 and by the walk alike")
 {
   test_support::TempDir dir;
   const std::filesystem::path root = dir.path() / "root";
   dir.write("root/etc/config/..2026_12_04_10_00_00.1/core.yaml", "peer: {}\n");
+  dir.write("outside.yaml", "the doctor's own file\n"); // what a link must never reach
   std::filesystem::create_symlink("..2026_12_04_10_00_00.1", root / "etc/config/..data");
   std::filesystem::create_symlink("..data/core.yaml", root / "etc/config/core.yaml");
   std::filesystem::create_symlink("/etc/config", root / "cfg"); // absolute: the root's /etc, not ours
   std::filesystem::create_symlink("../../../../../etc", root / "up");
-  const file::RootView view(root);
-  CHECK(view.resolved("/cfg/core.yaml") == "/etc/config/..2026_12_04_10_00_00.1/core.yaml");
-  CHECK(view.at("/cfg/core.yaml") == root / "etc/config/..2026_12_04_10_00_00.1/core.yaml");
-  CHECK(view.resolved("/up/config") == "/etc/config"); // '..' at the root stays at the root
-  CHECK(view.resolved("/etc/missing/file") == "/etc/missing/file");
+  std::filesystem::create_symlink(dir.path() / "outside.yaml", root / "escape"); // a path of ours, not the root's
+  std::filesystem::create_symlink("/proc/self/root" + (dir.path() / "outside.yaml").string(), root / "magic");
+  // chains: chain40 -> c1 -> ... -> c39 -> etc/config/core.yaml is 40 links (and the config's own 2 more)
+  dir.write("root/target", "end of the chain\n");
+  for (int i = 1; i <= 41; ++i) {
+    std::filesystem::create_symlink(i == 41 ? std::string("/target") : "/l" + std::to_string(i + 1),
+                                    root / ("l" + std::to_string(i)));
+  }
+  for (const bool walk : {false, true}) {
+    CAPTURE(walk);
+    file::force_walk_for_tests(walk);
+    const file::RootView view(UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), root);
+    CHECK(view.resolved("/cfg/core.yaml") == "/etc/config/..2026_12_04_10_00_00.1/core.yaml");
+    CHECK(resolved_file(view, "/cfg/core.yaml") == "peer: {}\n");
+    CHECK(view.resolved("/up/config") == "/etc/config"); // '..' at the root stays at the root
+    CHECK(resolved_file(view, "/up/config/core.yaml") == "peer: {}\n");
+    CHECK(view.resolved("/etc/missing/file") == "/etc/missing/file");
+    CHECK(resolved_file(view, "/etc/missing/file") == "error: No such file or directory");
+    CHECK(resolved_file(view, "/escape") == "error: No such file or directory"); // the root has no such path
+    CHECK(resolved_file(view, "/magic") != "the doctor's own file\n");
+    CHECK(resolved_file(view, "/l2") == "end of the chain\n");                       // 40 links: followed
+    CHECK(resolved_file(view, "/l1") == "error: Too many levels of symbolic links"); // 41: ELOOP, as the kernel
+    CHECK(resolved_file(view, "/etc/config/core.yaml", file::Last::nofollow)
+          == "error: Too many levels of symbolic links");                    // open(O_NOFOLLOW) of a link
+    CHECK(view.open("/etc/config/core.yaml", 0, file::Last::nofollow).ok()); // O_PATH: the link itself
+    struct stat st = {};
+    CHECK(view.open("/cfg").stat(st));
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK(resolved_file(view, "/etc/config/core.yaml/x") == "error: Not a directory");
+  }
+  file::force_walk_for_tests(false);
   const file::RootView own;
   CHECK(own.own());
-  CHECK(own.at("/etc/hosts") == "/etc/hosts");
+  CHECK(own.resolved("/etc/hosts") == "/etc/hosts");
+  CHECK(own.open("/etc/hosts").ok());
 }
 
 TEST_CASE("the names a resolver tries: the search list before a short name, after a long one")
@@ -122,9 +164,10 @@ TEST_CASE("spawn: a program's stderr kept, and a chroot this process may not mak
   CHECK(exit.stderr_text == "sh: 2: set: Illegal option -o pipefail\n");
 
   spawn::Options chrooted;
-  chrooted.root = (dir.path() / "nowhere").string();
+  const UniqueFd not_a_folder(::open(file.c_str(), O_PATH | O_CLOEXEC));
+  chrooted.root_fd = not_a_folder.get();
   const spawn::Exit refused = spawn::run("/bin/true", {}, {}, chrooted);
   CHECK_FALSE(refused.started);
   CHECK(refused.setup_refused);
-  CHECK(refused.error == "cannot enter its root (chroot): No such file or directory");
+  CHECK(refused.error == "cannot enter its root (chroot): Not a directory");
 }

@@ -87,3 +87,76 @@ TEST_CASE("spawn: a signal the caller ignores is at its default in the child")
   CHECK(exit.started);
   CHECK(exit.signal == SIGPIPE);
 }
+
+TEST_CASE("spawn: what a program leaves running, in its group or in a session of its own, ends with it")
+{
+  test_support::TempDir dir;
+  const std::string pids = (dir.path() / "pids").string();
+  // One child in its group, one that leaves it (setsid) and forks again; then the program exits.
+  const std::string program = script(dir,
+                                     "p",
+                                     "sleep 300 & echo $! >> \"$1\"\nsetsid sh -c 'sleep 300 & echo $! >> \"$1\"; "
+                                     "sleep 300' x \"$1\" &\nsleep 0.3\nexit 0\n");
+  const spawn::Exit exit = spawn::run(program, {pids}, {"PATH=/usr/bin:/bin"}, std::chrono::seconds(10));
+  CHECK(exit.code == 0);
+  CHECK(exit.left_behind >= 2);
+  const std::string text = test_support::read(pids);
+  REQUIRE_FALSE(text.empty());
+  std::size_t start = 0;
+  int checked = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    const pid_t pid = static_cast<pid_t>(std::stol(text.substr(start, end - start)));
+    CHECK(::kill(pid, 0) != 0); // gone, and reaped
+    ++checked;
+    start = end + 1;
+  }
+  CHECK(checked == 2);
+}
+
+TEST_CASE("spawn: no descriptor but 0, 1 and 2 reaches the program")
+{
+  test_support::TempDir dir;
+  const int kept = ::dup2(STDERR_FILENO, 50); // a descriptor without close-on-exec, as a library may leave one
+  REQUIRE(kept == 50);
+  spawn::Options options;
+  options.capture_stdout = true;
+  const spawn::Exit exit = spawn::run("/bin/ls", {"/proc/self/fd"}, {}, options);
+  ::close(kept);
+  CHECK(exit.code == 0);
+  CHECK(exit.stdout_text == "0\n1\n2\n3\n"); // 3: the folder ls reads
+}
+
+TEST_CASE("spawn: confined to a user, its groups and at most some capabilities, with no_new_privs")
+{
+  if (::geteuid() != 0) {
+    return; // the change of user and the capabilities need root: the integration suites run as root
+  }
+  const auto status = [](const spawn::Options& options) {
+    spawn::Options with = options;
+    with.capture_stdout = true;
+    return spawn::run("/bin/grep",
+                      {"-E", "^(Uid|Groups|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):", "/proc/self/status"},
+                      {},
+                      with)
+      .stdout_text;
+  };
+  spawn::Options root_peer;
+  root_peer.user = spawn::Identity{0, 0, {}};
+  root_peer.capabilities = 1ULL << 0; // CAP_CHOWN alone
+  const std::string as_root = status(root_peer);
+  CHECK(as_root.find("CapPrm:\t0000000000000001\n") != std::string::npos);
+  CHECK(as_root.find("CapEff:\t0000000000000001\n") != std::string::npos);
+  CHECK(as_root.find("CapBnd:\t0000000000000001\n") != std::string::npos);
+  CHECK(as_root.find("CapAmb:\t0000000000000000\n") != std::string::npos);
+  CHECK(as_root.find("NoNewPrivs:\t1\n") != std::string::npos);
+
+  spawn::Options other;
+  other.user = spawn::Identity{65534, 65534, {4242, 4343}};
+  other.capabilities = 0;
+  const std::string as_nobody = status(other);
+  CHECK(as_nobody.find("Uid:\t65534\t65534\t65534\t65534\n") != std::string::npos);
+  CHECK(as_nobody.find("Groups:\t4242 4343 \n") != std::string::npos);
+  CHECK(as_nobody.find("CapEff:\t0000000000000000\n") != std::string::npos);
+  CHECK(as_nobody.find("NoNewPrivs:\t1\n") != std::string::npos);
+}

@@ -7,15 +7,21 @@
 #include "ccaas/util/duration.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
+#include "ccaas/util/file.hpp"
 #include "ccaas/util/signals.hpp"
 #include "ccaas/watch/exporter.hpp"
 #include "ccaas/watch/metrics.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -224,13 +230,45 @@ pid_t find_process(const std::string& spec)
   return found.front();
 }
 
+// A file of the peer's, read inside its root (at most 1 MiB; a missing or unreadable one is
+// empty), copied into a file in memory of this process: the resolver opens its files by path at
+// each lookup, and that path must lead to what was read inside the peer's root, and nowhere else.
+std::string copy_to_memory(const file::RootView& root, const char* path, UniqueFd& kept)
+{
+  std::string text;
+  try {
+    text = file::read_in_root(root, path, file::k_max_contract_file, file::Last::follow);
+  } catch (const Failure&) {
+    text.clear();
+  }
+  kept.reset(::memfd_create(path, MFD_CLOEXEC));
+  if (kept.get() < 0 || write_fully(kept.get(), text) != 0) {
+    throw OwnTrouble(std::string("cannot keep a copy of the peer's ") + path + ": " + std::strerror(errno));
+  }
+  return "/proc/self/fd/" + std::to_string(kept.get());
+}
+
 // The peer of another container, read through /proc: its environment, root, user and mounts, and
 // the resolver files it resolves names with (its resolv.conf's search list and ndots, its hosts).
 void read_peer(const std::string& spec, steps::DoctorInput& input)
 {
+  static UniqueFd resolv_conf;
+  static UniqueFd hosts;
   input.peer = process::read_process(find_process(spec));
   input.outside = true;
-  probe::use_resolver_files(input.peer.root.at("/etc/resolv.conf").string(), input.peer.root.at("/etc/hosts").string());
+  const std::string resolv_path = copy_to_memory(input.peer.root, "/etc/resolv.conf", resolv_conf);
+  probe::use_resolver_files(resolv_path, copy_to_memory(input.peer.root, "/etc/hosts", hosts), "/etc/resolv.conf");
+}
+
+// The peer the run began with, the same process at its end: else its findings are of a peer that
+// is gone (or of another process that took its ID), and no verdict is given.
+void same_peer(const steps::DoctorInput& input)
+{
+  if (input.outside && !process::still_there(input.peer)) {
+    throw OwnTrouble("the peer (process " + std::to_string(input.peer.pid)
+                     + ") ended during the run, or another process took its ID: no verdict on a peer that is gone; "
+                       "run the doctor again once the peer is running");
+  }
 }
 
 // Reads the arguments; an error string when they are wrong.
@@ -320,7 +358,14 @@ int run_doctor(int argc, char** argv)
     return k_exit_usage;
   }
   steps::DoctorInput& input = options.input;
+  // This program, kept open for the scratch work it does in a peer's root.
+  const UniqueFd self_program(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
+  input.self_program = self_program.get();
   if (!options.pid.empty()) {
+    // The programs the doctor runs in the peer's root run as the peer, and the peer's other
+    // processes too: none of them may attach to this process or follow its /proc/PID/root into
+    // the debug container (ptrace access to a process that is not dumpable needs CAP_SYS_PTRACE).
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     // Another process's peer (--serve reads it again at each run). A kernel that refuses that is
     // the doctor's own trouble: one line, what to add, and exit 3.
     try {
@@ -350,6 +395,7 @@ int run_doctor(int argc, char** argv)
         if (each.cancel.requested()) {
           return std::nullopt;
         }
+        same_peer(input);
         return watch::Snapshot{watch::doctor_metrics(run.report, run.timing),
                                summary(run.report) + own_trouble(run.report),
                                run.report.unchecked,
@@ -360,8 +406,17 @@ int run_doctor(int argc, char** argv)
     }
     const TimedReport run = timed_doctor(input, context);
     const steps::DoctorReport& report = run.report;
+    if (report.outcome != steps::Outcome::terminated) {
+      try {
+        same_peer(input);
+      } catch (const OwnTrouble& e) {
+        reporter.error(std::string("NOT CHECKED: ") + e.what());
+        return steps::Outcome::unchecked;
+      }
+    }
     if (options.output == Output::json) {
-      write_fully(STDOUT_FILENO, json_of(report).dump() + "\n");
+      // Bytes of the peer's that are not UTF-8 (an environment, a builder's name) become U+FFFD.
+      write_fully(STDOUT_FILENO, json_of(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     } else if (options.output == Output::metrics) {
       write_fully(STDOUT_FILENO, watch::doctor_metrics(report, run.timing));
     } else {

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace ccaas::contract {
 
@@ -130,12 +131,12 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   // The peer's own configuration, read as the peer reads it: links followed (a ConfigMap's
   // core.yaml -> ..data/core.yaml, a FABRIC_CFG_PATH that is itself a link). A dangling link is
   // a file that is not there, as for the peer.
-  std::error_code ec;
-  const fs::path core_yaml = root.at(config.core_yaml);
-  const bool exists = fs::exists(core_yaml, ec);
-  if (exists || (ec && ec != std::errc::no_such_file_or_directory)) {
+  // Opened inside the peer's root, by descriptor: a link chain longer than the kernel follows
+  // (40) fails here as the peer's open fails, never read from elsewhere.
+  const file::InRoot core_yaml = root.open(config.core_yaml);
+  if (core_yaml.ok() || core_yaml.error() != ENOENT) {
     // one that cannot be looked at is not "not found": reading it says why
-    yaml.reset(load(file::read_regular_file(core_yaml, 4 * file::k_max_contract_file, file::Links::follow),
+    yaml.reset(load(file::read_in_root(root, config.core_yaml, 4 * file::k_max_contract_file, file::Last::follow),
                     config.core_yaml.string()));
     config.core_yaml_found = true;
   }

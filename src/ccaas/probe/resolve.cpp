@@ -177,9 +177,16 @@ std::vector<std::string> search_candidates(const std::string& host, const std::s
   return out;
 }
 
-void use_resolver_files(const std::string& resolv_conf, const std::string& hosts)
+static std::string& resolv_conf_shown()
+{
+  static std::string shown;
+  return shown;
+}
+
+void use_resolver_files(const std::string& resolv_conf, const std::string& hosts, const std::string& shown)
 {
   resolv_conf_path() = resolv_conf;
+  resolv_conf_shown() = shown.empty() ? resolv_conf : shown;
   ::setenv("CARES_HOSTS", hosts.c_str(), 1);
 }
 
@@ -282,8 +289,8 @@ ResolveResult resolve(const std::string& host, std::uint16_t port, const Deadlin
   result.status = status_of(lookup.status);
   result.endpoints = std::move(lookup.endpoints);
   result.answered_as = lookup.name;
-  result.resolv_conf = resolv_conf.empty() ? "/etc/resolv.conf" : resolv_conf;
-  result.candidates = search_candidates(host, read_text(result.resolv_conf));
+  result.resolv_conf = resolv_conf.empty() ? "/etc/resolv.conf" : resolv_conf_shown();
+  result.candidates = search_candidates(host, read_text(resolv_conf.empty() ? "/etc/resolv.conf" : resolv_conf));
   if (result.status != ResolveStatus::ok) {
     result.error = ares_strerror(lookup.status);
   } else if (result.endpoints.empty()) {

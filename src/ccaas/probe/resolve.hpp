@@ -34,10 +34,11 @@ struct ResolveResult {
 // as Go's and c-ares' resolvers do). A name ending in '.' is tried only as it is.
 std::vector<std::string> search_candidates(const std::string& host, const std::string& resolv_conf_text);
 
-// Names are resolved with these files instead of /etc/resolv.conf and /etc/hosts: the peer's,
-// seen through /proc/PID/root, so that its search list, ndots and hosts entries decide. Call it
-// once, before any thread resolves (it sets CARES_HOSTS, which c-ares reads).
-void use_resolver_files(const std::string& resolv_conf, const std::string& hosts);
+// Names are resolved with these files instead of /etc/resolv.conf and /etc/hosts: copies of the
+// peer's, so that its search list, ndots and hosts entries decide; shown names resolv_conf in
+// messages (the peer's own path). Call it before any thread resolves (it sets CARES_HOSTS, which
+// c-ares reads).
+void use_resolver_files(const std::string& resolv_conf, const std::string& hosts, const std::string& shown = {});
 
 // Resolves host (A and AAAA, /etc/hosts then DNS as /etc/resolv.conf says) with c-ares, which
 // consults no NSS module and so behaves the same in any image. An IP literal is not looked up.

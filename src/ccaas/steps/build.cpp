@@ -66,8 +66,7 @@ Outcome build(const BuildInput& input, Context& context)
   file::write_atomic(input.output_dir / contract::k_metadata_file, metadata_text, 0644);
 
   LoadedConnection rendered{connection->doc.dump(2) + "\n", std::move(*connection)};
-  const fs::path output_path = input.output_dir / contract::k_connection_file;
-  publish_connection(output_path, rendered);
+  const fs::path output_path = publish_connection(input.output_dir, contract::k_connection_file, rendered);
   context.reporter.info("connection " + rendered.connection.summary() + "; wrote " + output_path.string()
                         + (indexes > 0 ? " and " + std::to_string(indexes) + " " + index_dir + " file(s)" : ""));
   return Outcome::ok;

@@ -21,10 +21,19 @@ LoadedConnection load_rendered_connection(const std::filesystem::path& path,
                                           const std::string& missing_hint,
                                           std::int64_t now,
                                           log::Reporter& reporter);
+// The same for bytes already read (from another process's root), named shown.
+LoadedConnection parse_rendered_connection(std::string bytes,
+                                           const std::filesystem::path& shown,
+                                           std::int64_t now,
+                                           log::Reporter& reporter);
 
-// Writes bytes as path atomically, mode 0600 when the connection holds a private key anywhere,
-// else 0644, creating missing parent directories with mode 0750.
-void publish_connection(const std::filesystem::path& path, const LoadedConnection& loaded);
+// Writes bytes as base/relative atomically (synced, then renamed), mode 0600 when the connection
+// holds a private key anywhere, else 0644, creating the folders between with mode 0750 and
+// refusing one that is a link: nothing is written outside base, the folder the peer gave the step.
+// Returns the path written.
+std::filesystem::path publish_connection(const std::filesystem::path& base,
+                                         const std::filesystem::path& relative,
+                                         const LoadedConnection& loaded);
 
 // Reports each warning; reports each error and throws ReportedFailure when there is one.
 void report(const contract::Diagnostics& diags, log::Reporter& reporter);

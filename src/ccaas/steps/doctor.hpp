@@ -55,6 +55,7 @@ struct InstalledPackage {
   std::string package_id;
   std::optional<std::string> type; // metadata.json's type; empty when the package could not be read
   std::string claimed_by;          // the first builder whose detect exits 0 for it; "" when none is known
+  std::string not_laid_out;        // why the doctor could not lay it out for detect (then claimed_by is not known)
 };
 
 struct BuildInfo {
@@ -77,6 +78,9 @@ struct DoctorInput {
   // This process's own, unless --pid names another (outside).
   process::ProcessView peer;
   bool outside = false;
+  // This very program, open (for the scratch work it does in the peer's root, run there as the
+  // peer runs a builder: run --doctor-scratch).
+  int self_program = -1;
 };
 
 // The peer's environment as viper reads it: a variable set to "" is not set (Fabric never calls

@@ -8,6 +8,8 @@
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/file.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -47,7 +49,8 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
   const file::RootView& root = input.peer.root;
   const fs::path dir = contract::builds_dir(config);
   std::error_code ec;
-  if (!fs::is_directory(root.at(dir), ec)) {
+  const file::InRoot dir_in_root = root.open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dir_in_root.ok()) {
     findings.add(Severity::warning,
                  "chaincodes",
                  dir.string(),
@@ -59,8 +62,8 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     return builds;
   }
   std::vector<fs::path> entries;
-  for (const auto& entry : fs::directory_iterator(root.at(dir), ec)) {
-    if (entry.is_directory()) {
+  for (const auto& entry : fs::directory_iterator(dir_in_root.path(), ec)) {
+    if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
       entries.push_back(dir / entry.path().filename()); // the peer's path
     }
   }
@@ -73,8 +76,9 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
     const std::string group = group_of(build);
     std::optional<contract::Connection> connection;
     try {
-      const json::Json info = json::parse_object(file::read_regular_file(root.at(entry / "build-info.json")),
-                                                 (entry / "build-info.json").string());
+      const json::Json info = json::parse_object(
+        file::read_in_root(root, entry / "build-info.json", file::k_max_contract_file, file::Last::nofollow),
+        (entry / "build-info.json").string());
       build.builder_name = info.value("builder_name", "");
     } catch (const Failure& e) {
       findings.add(Severity::error,
@@ -98,7 +102,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       findings.add(Severity::ok, group, "builder " + build.builder_name, "made this build, and is listed");
     }
     const fs::path published = entry / "release" / "chaincode" / "server" / contract::k_connection_file;
-    build.release_connection = file::exists_nofollow(root.at(published));
+    build.release_connection = root.open(published, 0, file::Last::nofollow).ok();
     const auto installed = std::find_if(packages.begin(), packages.end(), [&](const InstalledPackage& p) {
       return build.package_id && p.package_id == *build.package_id;
     });
@@ -115,7 +119,7 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
                                   + " so that the peer builds the package again with the first builder that "
                                     "claims it (restart the peer, or install the package again), or restore "
                                   + published.string();
-      if (builder->ours && file::exists_nofollow(root.at(source))) {
+      if (builder->ours && root.open(source, 0, file::Last::nofollow).ok()) {
         findings.add(Severity::warning,
                      group,
                      "release/chaincode/server/connection.json",
@@ -160,11 +164,15 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
       source.clear(); // the peer will not dial it: it calls that builder's run, or fails (said above)
     }
     build.dialled = !source.empty();
-    if (!source.empty() && file::exists_nofollow(root.at(source))) {
+    if (!source.empty() && root.open(source, 0, file::Last::nofollow).ok()) {
       // As run and release read it: every check but the key pairing build made.
       Collector collected;
       try {
-        LoadedConnection loaded = load_rendered_connection(root.at(source), "", context.now, collected);
+        LoadedConnection loaded =
+          parse_rendered_connection(file::read_in_root(root, source, file::k_max_contract_file, file::Last::nofollow),
+                                    source,
+                                    context.now,
+                                    collected);
         build.connection = contract::redacted(loaded.connection.doc);
         if (loaded.connection.client_auth_required) {
           const tls::PemResult client = tls::parse_certificates(loaded.connection.client_cert);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -30,7 +31,15 @@ constexpr std::chrono::milliseconds k_detect_limit{10'000};
 // appendDefaultPropagateEnvironment: what every builder gets besides its propagateEnvironment.
 constexpr const char* k_default_propagated[] = {"LD_LIBRARY_PATH", "LIBPATH", "PATH", "TMPDIR"};
 
-// A ccaas package with nothing but what Fabric's ccaas_builder and ours look at.
+// The doctor's scratch work in the peer's root (run --doctor-scratch): a few files, bounded.
+constexpr std::chrono::milliseconds k_scratch_limit{30'000};
+// Bytes the doctor unpacks in one run, over all packages: more is judged from metadata.json alone.
+constexpr std::uint64_t k_unpack_budget = 256ULL << 20;
+// Capabilities by which a program reaches other processes of its PID namespace (ptrace, their
+// /proc/PID/root), this doctor's included: a program holding one is never run by the doctor.
+constexpr std::uint64_t k_reaching = (1ULL << 19) | (1ULL << 21); // CAP_SYS_PTRACE, CAP_SYS_ADMIN
+// A ccaas package with nothing but what Fabric's ccaas_builder and ours look at (a doctor inside
+// the peer; from outside, run --doctor-scratch writes the same).
 constexpr const char* k_minimal_metadata = R"({"type":"ccaas","label":"ccaas-builder-doctor"})";
 constexpr const char* k_minimal_connection = R"({"address":"chaincode.invalid:7052","dial_timeout":"3s"})";
 
@@ -74,78 +83,197 @@ std::string first_line(const std::string& text)
   return line.size() > 300 ? line.substr(0, 300) + "..." : line;
 }
 
-// How the doctor runs a builder's program as the peer would: from outside, inside the peer's
-// root, in its working directory, as its user, with the package's folders handed over as open
-// directories (/proc/self/fd/3 and 4), so that nothing is written into the peer's root.
+// How the doctor runs a builder's program as the peer would. From outside, confined as spawn
+// confines it: chrooted into the peer's root (its descriptor, kept since the peer was read), in
+// its working directory, as its user and groups, with no capability the peer lacks; the package
+// laid out inside that root, in the peer's TMPDIR, by this program run the same way (so nothing of
+// the peer's can make the doctor act outside it). From inside, as the doctor runs.
 struct Runner {
   const DoctorInput& input;
-  UniqueFd cwd;
-  bool change_user = false;
+  std::optional<file::InRoot> cwd;
+  spawn::Options confined;
+  std::string refusal; // why no program of the peer's runs at all
+  std::string tmpdir;  // the peer's TMPDIR, as Go's os.TempDir reads it
 
   explicit Runner(const DoctorInput& in)
     : input(in)
   {
-    if (input.outside) {
-      cwd.reset(::open(("/proc/" + std::to_string(input.peer.pid) + "/cwd").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-      change_user = ::geteuid() == 0 && input.peer.uid != 0;
+    const auto tmp = input.peer.environ.find("TMPDIR");
+    tmpdir = tmp != input.peer.environ.end() && !tmp->second.empty() ? tmp->second : "/tmp";
+    if (!input.outside) {
+      return;
     }
+    confined.root_fd = input.peer.root.root_fd();
+    cwd.emplace(input.peer.root.open(input.peer.cwd, O_PATH | O_DIRECTORY));
+    confined.cwd_fd = cwd->ok() ? cwd->fd() : -1;
+    if (::geteuid() == 0 || ::geteuid() != input.peer.uid) {
+      confined.user = spawn::Identity{input.peer.uid, input.peer.gid, input.peer.groups};
+    }
+    const process::Powers& powers = input.peer.powers;
+    confined.capabilities = powers.effective & powers.bounding;
+    if ((*confined.capabilities & k_reaching) != 0) {
+      refusal = "the peer holds CAP_SYS_ADMIN or CAP_SYS_PTRACE (CapEff " + hex(powers.effective)
+                + "), by which a program it runs reaches the other processes of its PID namespace, this "
+                  "doctor's too: the doctor runs no program with them";
+    }
+  }
+
+  static std::string hex(std::uint64_t mask)
+  {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(mask));
+    return text;
   }
 
   spawn::Exit detect(const BuilderInfo& builder, const PackageLayout& dirs, const probe::Cancel& cancel) const
   {
-    spawn::Options options;
+    spawn::Options options = confined;
     options.limit = k_detect_limit;
     options.cancel_fd = cancel.fd;
     options.capture_stderr = true;
     const fs::path program = fs::path(builder.path) / "bin" / "detect";
-    if (!input.outside) {
-      return spawn::run(program.string(),
-                        {dirs.src.string(), dirs.metadata_dir.string()},
-                        environment_for(builder, input.peer.environ),
-                        options);
-    }
-    const UniqueFd src(::open(dirs.src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    const UniqueFd metadata(::open(dirs.metadata_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    options.root = input.peer.root.root().string();
-    options.cwd_fd = cwd.get();
-    options.pass_fds = {src.get(), metadata.get()};
-    if (change_user) {
-      options.uid = input.peer.uid;
-      options.gid = input.peer.gid;
-    }
-    return spawn::run(
-      program.string(), {"/proc/self/fd/3", "/proc/self/fd/4"}, environment_for(builder, input.peer.environ), options);
+    return spawn::run(program.string(),
+                      {dirs.src.string(), dirs.metadata_dir.string()},
+                      environment_for(builder, input.peer.environ),
+                      options);
   }
 
-  // The peer's user must read what it is handed.
-  void hand_over(const fs::path& dir) const
+  // run --doctor-scratch ARGS in the peer's root, as the peer's user.
+  spawn::Exit scratch(const std::vector<std::string>& args, int cancel_fd) const
   {
-    if (!change_user) {
+    spawn::Options options = confined;
+    options.limit = k_scratch_limit;
+    options.cancel_fd = cancel_fd;
+    options.capture_stderr = true;
+    options.capture_stdout = true;
+    options.program_fd = input.self_program;
+    std::vector<std::string> all{"--doctor-scratch"};
+    all.insert(all.end(), args.begin(), args.end());
+    return spawn::run("run", all, {}, options);
+  }
+};
+
+std::uint64_t file_bytes(const fs::path& dir)
+{
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      total += it->file_size(ec);
+    }
+  }
+  return total;
+}
+
+// Where the doctor lays packages out for detect: in the peer's root from outside (Runner::scratch),
+// else in a folder of its own. One at a time; each is removed before the next is made, and the
+// last when it goes, even after a termination signal, so that an interrupted run leaves nothing.
+class Scratch
+{
+public:
+  Scratch(const DoctorInput& input, const Runner& runner, const probe::Cancel& cancel)
+    : m_runner(runner)
+    , m_cancel(cancel)
+  {
+    if (!input.outside) {
+      m_own.emplace("ccaas-doctor-");
+    }
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { remove(); }
+
+  // A package laid out (package: its path, the peer's from outside; empty: a minimal ccaas
+  // package). Throws Failure with why this package could not be (it breaks the rules, the budget
+  // is spent), and OwnTrouble when the doctor could not do the work at all (refused: could not
+  // even start it in the peer's root).
+  PackageLayout lay_out(const fs::path& package)
+  {
+    remove();
+    if (!package.empty() && m_budget == 0) {
+      throw Failure("the doctor unpacks at most " + std::to_string(k_unpack_budget >> 20)
+                    + " MiB of packages in one run, and that is spent");
+    }
+    if (m_own) {
+      return lay_out_here(package);
+    }
+    std::vector<std::string> args{"lay-out", m_runner.tmpdir, std::to_string(m_budget)};
+    if (!package.empty()) {
+      args.push_back(package.string());
+    }
+    const spawn::Exit exit = m_runner.scratch(args, m_cancel.fd);
+    const std::string& out = exit.stdout_text;
+    const std::size_t newline = out.find('\n');
+    if (newline != std::string::npos && newline > 0) {
+      m_current = out.substr(0, newline); // made, whatever comes next: removed in any case
+    }
+    if (exit.setup_refused) {
+      refused = true;
+      throw OwnTrouble(exit.error);
+    }
+    if (exit.cancelled) {
+      throw OwnTrouble("stopped by a termination signal");
+    }
+    if (!exit.started || exit.timed_out || exit.code != 0 || m_current.empty()) {
+      const std::string why = !exit.started ? exit.error
+                              : exit.timed_out
+                                ? "it did not finish within " + std::to_string(k_scratch_limit.count() / 1000) + "s"
+                                : first_line(exit.stderr_text);
+      if (package.empty() || exit.code != 1) {
+        throw OwnTrouble("cannot lay out a package in the peer's TMPDIR (" + m_runner.tmpdir + ") as its user: " + why);
+      }
+      throw Failure(why);
+    }
+    try {
+      m_budget -= std::min<std::uint64_t>(m_budget, std::stoull(out.substr(newline + 1)));
+    } catch (const std::exception&) {
+      m_budget = 0;
+    }
+    return {m_current / "src", m_current / "metadata"};
+  }
+
+  bool refused = false;
+
+private:
+  PackageLayout lay_out_here(const fs::path& package)
+  {
+    const fs::path work = m_own->path() / "package";
+    m_current = work;
+    if (package.empty()) {
+      file::make_dirs(work / "src", 0700);
+      file::make_dirs(work / "metadata", 0700);
+      file::write_atomic(work / "metadata" / contract::k_metadata_file, k_minimal_metadata, 0600);
+      file::write_atomic(work / "src" / contract::k_connection_file, k_minimal_connection, 0600);
+      return {work / "src", work / "metadata"};
+    }
+    file::ExtractLimits limits;
+    limits.max_total = m_budget;
+    limits.max_member = std::min(limits.max_member, m_budget);
+    const PackageLayout layout = lay_out_package(package, work, limits);
+    m_budget -= std::min<std::uint64_t>(m_budget, file_bytes(work));
+    return layout;
+  }
+
+  void remove()
+  {
+    if (m_current.empty()) {
       return;
     }
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      [[maybe_unused]] const int rc = ::lchown(it->path().c_str(), input.peer.uid, input.peer.gid);
+    if (m_own) {
+      file::remove_tree(m_current);
+    } else {
+      m_runner.scratch({"remove", m_current.string()}, -1);
     }
-    [[maybe_unused]] const int rc = ::lchown(dir.c_str(), input.peer.uid, input.peer.gid);
+    m_current.clear();
   }
-};
 
-struct Layout {
-  PackageLayout dirs;
-  std::string problem; // the package could not be laid out: no detect runs on it
+  const Runner& m_runner;
+  const probe::Cancel& m_cancel;
+  std::optional<file::TempDir> m_own;
+  fs::path m_current;
+  std::uint64_t m_budget = k_unpack_budget;
 };
-
-Layout lay_out_minimal(const fs::path& work)
-{
-  Layout layout{{work / "src", work / "metadata"}, {}};
-  file::make_dirs(layout.dirs.src, 0700);
-  file::make_dirs(layout.dirs.metadata_dir, 0700);
-  file::write_atomic(layout.dirs.metadata_dir / contract::k_metadata_file, k_minimal_metadata, 0600);
-  file::write_atomic(layout.dirs.src / contract::k_connection_file, k_minimal_connection, 0600);
-  return layout;
-}
 
 } // namespace
 
@@ -200,32 +328,33 @@ bool find_claims(const DoctorInput& input,
     return join(out);
   };
   const std::string which = input.outside ? "" : ", listed before ccaas-builder";
-  if (input.outside && ::access((input.peer.root.root() / "proc" / "self" / "fd").c_str(), F_OK) != 0) {
-    findings.cannot_check(k_builders,
-                          "detect",
-                          "could not run the bin/detect of " + names()
-                            + " in the peer's root: it has no /proc that "
-                              "shows this process, so no package can be handed to them; which builder claims what was "
-                              "judged from the files only, not run",
-                          "run the doctor from a container that shares the peer's process namespace "
-                          "(kubectl debug --target, docker run --pid container:PEER)");
-    return false;
-  }
-
-  std::optional<file::TempDir> scratch;
-  try {
-    scratch.emplace("ccaas-doctor-");
-  } catch (const OwnTrouble& e) {
-    findings.cannot_check(k_builders,
-                          "detect",
-                          std::string("could not run the bin/detect of ") + names() + which + ": " + e.what()
-                            + ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is "
-                              "not known",
-                          "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod with "
-                          "readOnlyRootFilesystem)");
-    return false;
-  }
   const Runner runner(input);
+  if (!runner.refusal.empty()) {
+    findings.cannot_check(k_builders,
+                          "detect",
+                          "did not run the bin/detect of " + names() + ": " + runner.refusal
+                            + "; which builder claims what was judged from the files only, not run",
+                          "judge this peer's builders from their files (above), or run the doctor inside the "
+                          "peer's container (kubectl exec)");
+    return false;
+  }
+  // own: the doctor's own trouble (no scratch space), said as such; else the confinement the
+  // doctor needs was refused, and the builders were judged from their files.
+  const auto could_not = [&](const std::string& why, bool setup_refused, bool own = false) {
+    findings.cannot_check(
+      k_builders,
+      "detect",
+      "could not run the bin/detect of " + names() + which + (input.outside ? " in the peer's root: " : ": ") + why
+        + (own ? ": the doctor's own trouble, not the peer's; which builder claims ccaas packages is not known"
+               : ": which builder claims what was judged from the files only, not run"),
+      setup_refused   ? "start the debug container with the default capabilities (CAP_SYS_CHROOT, and CAP_SETUID and "
+                        "CAP_SETGID for a peer of another user), e.g. kubectl debug --profile=general"
+      : input.outside ? "give the peer's TMPDIR room and write access for its user (an emptyDir): the "
+                        "peer's own installs need it too"
+                      : "run the doctor with TMPDIR set to a writable directory (an emptyDir in a pod "
+                        "with readOnlyRootFilesystem)");
+    return false;
+  };
   bool refused = false;
 
   // Runs one builder's detect on a laid-out package: whether it claims it, with a finding when
@@ -241,13 +370,7 @@ bool find_claims(const DoctorInput& input,
     }
     if (exit.setup_refused) {
       refused = true;
-      findings.cannot_check(k_builders,
-                            "detect",
-                            "could not run the bin/detect of " + names() + " in the peer's root: " + exit.error
-                              + ": which builder claims what was judged from the files only, not run",
-                            "start the debug container with the default capabilities (CAP_SYS_CHROOT, and "
-                            "CAP_SETUID and CAP_SETGID for a peer of another user), e.g. kubectl debug "
-                            "--profile=general");
+      could_not(exit.error, true);
       return false;
     }
     ++builder.detect_runs;
@@ -274,27 +397,41 @@ bool find_claims(const DoctorInput& input,
     return exit.started && !exit.timed_out && exit.code == 0;
   };
 
-  const fs::path& work = scratch->path();
-  const Layout minimal = lay_out_minimal(work / "minimal");
-  runner.hand_over(work);
-  for (BuilderInfo* builder : asked) {
-    builder->claims_ccaas = detect(*builder, minimal.dirs);
-    builder->detect_ran = !refused;
+  std::optional<Scratch> scratch;
+  try {
+    scratch.emplace(input, runner, cancel);
+    const PackageLayout minimal = scratch->lay_out({});
+    for (BuilderInfo* builder : asked) {
+      builder->claims_ccaas = detect(*builder, minimal);
+      builder->detect_ran = !refused;
+    }
+  } catch (const OwnTrouble& e) {
+    if (cancel.requested()) {
+      return false;
+    }
+    const bool setup_refused = scratch && scratch->refused;
+    return could_not(e.what(), setup_refused, !setup_refused);
   }
-  std::size_t n = 0;
   for (InstalledPackage& package : packages) {
     if (cancel.requested() || refused) {
       return false;
     }
     PackageLayout dirs;
+    // From inside, the package is this process's own file; from outside, the peer's path, which
+    // the scratch work run in its root opens as the peer opens it.
+    const std::optional<file::InRoot> own_file =
+      input.outside ? std::nullopt : std::optional<file::InRoot>(input.peer.root.open(package.file, O_RDONLY));
     try {
-      dirs = lay_out_package(input.peer.root.at(package.file), work / ("package-" + std::to_string(++n)));
-    } catch (const OwnTrouble&) {
-      throw;
-    } catch (const Failure&) {
-      continue; // read_installed said what is wrong with it
+      dirs = scratch->lay_out(input.outside ? package.file : own_file->path());
+    } catch (const OwnTrouble& e) {
+      if (cancel.requested()) {
+        return false;
+      }
+      return could_not(e.what(), scratch->refused);
+    } catch (const Failure& e) {
+      package.not_laid_out = e.what();
+      continue;
     }
-    runner.hand_over(dirs.src.parent_path());
     for (BuilderInfo* builder : asked) {
       if (detect(*builder, dirs)) {
         package.claimed_by = builder->name;
@@ -304,7 +441,6 @@ bool find_claims(const DoctorInput& input,
     if (package.claimed_by.empty() && ours_claims(package)) {
       package.claimed_by = our->name;
     }
-    file::remove_tree(dirs.src.parent_path());
   }
   return !cancel.requested() && !refused;
 }

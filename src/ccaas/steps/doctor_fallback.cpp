@@ -19,7 +19,12 @@ bool docker_answers(const contract::PeerConfig& config, const DoctorInput& input
   if (config.vm_endpoint.rfind(k_unix, 0) != 0) {
     return false;
   }
-  const std::string path = input.peer.root.at(config.vm_endpoint.substr(k_unix.size())).string();
+  // The socket resolved inside the peer's root, then reached through its descriptor.
+  const file::InRoot socket_file = input.peer.root.open(config.vm_endpoint.substr(k_unix.size()));
+  if (!socket_file.ok()) {
+    return false;
+  }
+  const std::string path = socket_file.path().string();
   sockaddr_un address{};
   if (path.size() >= sizeof address.sun_path) {
     return false;

@@ -5,6 +5,8 @@
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/targz.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -40,17 +42,20 @@ std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
   std::vector<InstalledPackage> packages;
   const fs::path dir = config.file_system_path / "lifecycle" / "chaincodes";
   std::error_code ec;
-  if (!fs::is_directory(root.at(dir), ec)) {
+  const file::InRoot listed = root.open(dir, O_RDONLY | O_DIRECTORY);
+  if (!listed.ok()) {
     return packages;
   }
-  for (const auto& entry : fs::directory_iterator(root.at(dir), ec)) {
+  for (const auto& entry : fs::directory_iterator(listed.path(), ec)) {
     const auto id = package_id_of_file(entry.path().filename().string());
-    if (!id || !entry.is_regular_file(ec)) {
+    if (!id || entry.is_symlink(ec) || !entry.is_regular_file(ec)) {
       continue;
     }
-    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}};
+    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}, {}};
     try {
-      const std::string text = file::read_tar_gz_member(root.at(package.file), contract::k_metadata_file);
+      const file::InRoot opened = root.open(package.file, O_RDONLY | O_NONBLOCK, file::Last::nofollow);
+      const std::string text =
+        file::read_tar_gz_member(opened.path(), contract::k_metadata_file, package.file.string());
       package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;
     } catch (const Failure& e) {
       findings.add(Severity::warning,
@@ -78,6 +83,16 @@ void report_claims(const std::vector<InstalledPackage>& packages,
   const auto our = find_ours(builders);
   for (const InstalledPackage& package : packages) {
     const std::string group = "chaincode " + package.package_id;
+    if (!package.not_laid_out.empty()) {
+      // Never "no builder claims it": no detect ran on it, so who claims it is not known.
+      findings.add(Severity::warning,
+                   group,
+                   "detect",
+                   "the doctor could not lay this package out as the peer lays it out for detect ("
+                     + package.not_laid_out + "): which builder claims it was not found",
+                   "check the package with run --check, and install a good one again");
+      continue;
+    }
     // One of ours: a type this builder claims here (or one not known, the package unreadable);
     // from outside, any chaincode-as-a-service type.
     const bool ccaas =

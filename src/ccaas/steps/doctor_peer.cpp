@@ -134,13 +134,15 @@ std::vector<BuilderInfo> check_builders(const contract::PeerConfig& config,
                    "give each builder its own name");
     }
     const fs::path dir(entry.path);
-    const fs::path in_root = input.peer.root.at(dir);
+    const file::InRoot in_root = input.peer.root.open(dir);
     info.ours = input.outside ? is_ccaas_builder(input, dir) : canonical_or_self(dir) == ours;
     info.has_run = program_problem(input, dir / "bin" / "run").empty();
     info.claims_ccaas = info.ours && !input.outside; // the others: find_claims runs their detect
     struct stat st = {};
-    const auto present = [&](const char* name) { return file::exists_nofollow(in_root / name); };
-    if (::stat(in_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    const auto present = [&](const char* name) {
+      return input.peer.root.open(dir / name, 0, file::Last::nofollow).ok();
+    };
+    if (!in_root.stat(st) || !S_ISDIR(st.st_mode)) {
       info.cannot_start = entry.path + " is not a directory";
       findings.add(Severity::error,
                    k_builders,

@@ -4,8 +4,13 @@
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/program_file.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <vector>
 
 #include <sstream>
 
@@ -17,8 +22,9 @@ namespace ccaas::steps::doctor_checks {
 namespace {
 
 // Whether the peer's user may execute a file of this mode: root when any x bit is set, else the
-// owner's, group's or others' bit (its supplementary groups are not known from outside).
-bool executable_by(const struct stat& st, uid_t uid, gid_t gid)
+// owner's, group's (its group or one of its supplementary groups, such as a pod's fsGroup) or
+// others' bit.
+bool executable_by(const struct stat& st, uid_t uid, gid_t gid, const std::vector<gid_t>& groups)
 {
   if (uid == 0) {
     return (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0;
@@ -26,7 +32,7 @@ bool executable_by(const struct stat& st, uid_t uid, gid_t gid)
   if (st.st_uid == uid) {
     return (st.st_mode & S_IXUSR) != 0;
   }
-  if (st.st_gid == gid) {
+  if (st.st_gid == gid || std::find(groups.begin(), groups.end(), st.st_gid) != groups.end()) {
     return (st.st_mode & S_IXGRP) != 0;
   }
   return (st.st_mode & S_IXOTH) != 0;
@@ -48,7 +54,7 @@ bool on_path(const DoctorInput& input, const std::string& name, std::string& pat
   std::string dir;
   while (std::getline(dirs, dir, ':')) {
     struct stat st = {};
-    if (!dir.empty() && ::stat(input.peer.root.at(fs::path(dir) / name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    if (!dir.empty() && input.peer.root.open(fs::path(dir) / name).stat(st) && S_ISREG(st.st_mode)) {
       return true;
     }
   }
@@ -65,15 +71,15 @@ std::string in_image(const DoctorInput& input)
 std::string program_problem(const DoctorInput& input, const fs::path& program)
 {
   const file::RootView& root = input.peer.root;
-  const fs::path here = root.at(program);
+  const file::InRoot here = root.open(program);
   struct stat st = {};
-  if (::stat(here.c_str(), &st) != 0) {
+  if (!here.stat(st)) {
     return program.string() + " is not there";
   }
   if (!S_ISREG(st.st_mode)) {
     return program.string() + " is not a regular file";
   }
-  if (!executable_by(st, input.peer.uid, input.peer.gid)) {
+  if (!executable_by(st, input.peer.uid, input.peer.gid, input.peer.groups)) {
     return program.string() + " is not executable (mode " + octal_mode(st.st_mode) + ", owner uid "
            + std::to_string(st.st_uid) + "; the peer runs as uid " + std::to_string(input.peer.uid)
            + "): the peer gets \"permission denied\"";
@@ -84,7 +90,7 @@ std::string program_problem(const DoctorInput& input, const fs::path& program)
            + mount->source + "): mode " + octal_mode(st.st_mode)
            + " and still \"permission denied\" when the peer runs it";
   }
-  const auto file = program::inspect_program(here);
+  const auto file = program::inspect_program(root.open(program, O_RDONLY | O_NONBLOCK).path());
   if (!file) {
     return {}; // unreadable to this process: the run says what it can
   }
@@ -99,7 +105,7 @@ std::string program_problem(const DoctorInput& input, const fs::path& program)
       return program.string() + " has an empty #! line: the peer gets \"exec format error\"";
     }
     struct stat interpreter = {};
-    if (::stat(root.at(file->interpreter).c_str(), &interpreter) != 0) {
+    if (!root.open(file->interpreter).stat(interpreter)) {
       return program.string() + "'s interpreter " + file->interpreter + " is not in " + in_image(input)
              + ": the peer gets \"no such file or directory\" for a file that exists";
     }
@@ -121,7 +127,7 @@ std::string program_problem(const DoctorInput& input, const fs::path& program)
     }
     if (!file->loader.empty()) {
       struct stat loader = {};
-      if (::stat(root.at(file->loader).c_str(), &loader) != 0) {
+      if (!root.open(file->loader).stat(loader)) {
         return program.string() + "'s dynamic loader " + file->loader + " is not in " + in_image(input)
                + " (a program linked for another C library, such as glibc's in an Alpine image): the peer gets "
                  "\"no such file or directory\" for a file that exists";
@@ -134,15 +140,34 @@ std::string program_problem(const DoctorInput& input, const fs::path& program)
 
 bool is_ccaas_builder(const DoctorInput& input, const fs::path& builder_dir)
 {
-  // Every ccaas-builder's run carries its own usage line; no other program does.
-  std::string text;
-  try {
-    text =
-      file::read_regular_file(input.peer.root.at(builder_dir / "bin" / "run"), 64 * 1024 * 1024, file::Links::follow);
-  } catch (const Failure&) {
+  // Every ccaas-builder's run carries its own usage line; no other program does. Read a block at
+  // a time, the line's length kept from one block to the next, and at most as much as a
+  // ccaas-builder's run can be: a larger file is not one, and is not read whole.
+  constexpr std::string_view k_mark = "usage: run --doctor [--config DIR]";
+  constexpr std::size_t k_most = 32 * 1024 * 1024;
+  const file::InRoot run = input.peer.root.open(builder_dir / "bin" / "run", O_RDONLY | O_NONBLOCK);
+  struct stat st = {};
+  if (!run.stat(st) || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) > k_most) {
     return false;
   }
-  return text.find("usage: run --doctor [--config DIR]") != std::string::npos;
+  std::string window;
+  std::vector<char> block(256 * 1024);
+  for (std::size_t total = 0; total < k_most;) {
+    const ssize_t n = ::read(run.fd(), block.data(), block.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    total += static_cast<std::size_t>(n);
+    window.append(block.data(), static_cast<std::size_t>(n));
+    if (window.find(k_mark) != std::string::npos) {
+      return true;
+    }
+    window.erase(0, window.size() - std::min(window.size(), k_mark.size() - 1));
+  }
+  return false;
 }
 
 } // namespace ccaas::steps::doctor_checks

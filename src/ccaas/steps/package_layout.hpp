@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ccaas/util/targz.hpp"
+
 #include <filesystem>
 
 namespace ccaas::steps {
@@ -12,6 +14,8 @@ struct PackageLayout {
   std::filesystem::path metadata_dir;
 };
 
-PackageLayout lay_out_package(const std::filesystem::path& file, const std::filesystem::path& work);
+PackageLayout lay_out_package(const std::filesystem::path& file,
+                              const std::filesystem::path& work,
+                              const file::ExtractLimits& limits = {});
 
 } // namespace ccaas::steps

@@ -87,8 +87,8 @@ Outcome release(const ReleaseInput& input, Context& context)
     }
   }
 
-  const fs::path published = input.release_dir / "chaincode" / "server" / contract::k_connection_file;
-  publish_connection(published, loaded);
+  const fs::path published =
+    publish_connection(input.release_dir, fs::path("chaincode") / "server" / contract::k_connection_file, loaded);
   reporter.info("wrote " + published.string() + ": the peer will dial " + loaded.connection.summary());
 
   if (id) {

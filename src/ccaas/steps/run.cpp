@@ -33,8 +33,8 @@ Outcome run(const RunInput& input, Context& context)
                      + chaincode.chaincode_id + " (chaincode.json); trusting chaincode.json");
   }
   if (file::exists_nofollow(durable / "build-info.json")) {
-    const fs::path published = durable / "release" / "chaincode" / "server" / contract::k_connection_file;
-    publish_connection(published, loaded);
+    const fs::path published =
+      publish_connection(durable, fs::path("release") / "chaincode" / "server" / contract::k_connection_file, loaded);
     reporter.info("the release step's connection file was missing; restored " + published.string()
                   + ": the peer's next launch of " + chaincode.chaincode_id + " dials " + loaded.connection.summary());
   } else {

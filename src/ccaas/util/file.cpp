@@ -117,6 +117,9 @@ void copy_file_contents(const fs::path& from, const fs::path& to, mode_t mode, s
   if (::fchmod(out.get(), mode) != 0) {
     fail_errno(to, "cannot set mode", errno);
   }
+  if (::fsync(out.get()) != 0) {
+    fail_errno(to, "cannot write", errno);
+  }
 }
 
 std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int depth, std::vector<char>& buffer)
@@ -170,42 +173,28 @@ std::size_t copy_dir_contents(const fs::path& from, const fs::path& to, int dept
 
 } // namespace
 
-std::string read_regular_file(const fs::path& path, std::size_t max_bytes, Links links)
+std::string read_regular_fd(int fd, const fs::path& shown, std::size_t max_bytes)
 {
-  // O_NONBLOCK: opening a FIFO must not hang the peer's install.
-  const int nofollow = links == Links::refuse ? O_NOFOLLOW : 0;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | nofollow | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) {
-    const int err = errno;
-    if (err == ELOOP) {
-      throw Failure(describe(path, "is a symlink: refusing to follow it"));
-    }
-    if (err == ENOENT) {
-      // Fabric's own words ("metadata.json not found"), which runbooks and its tests grep for.
-      throw Failure(path.string() + " not found");
-    }
-    fail_errno(path, "cannot open", err);
-  }
   struct stat st = {};
-  if (::fstat(fd.get(), &st) != 0) {
-    fail_errno(path, "cannot stat", errno);
+  if (::fstat(fd, &st) != 0) {
+    fail_errno(shown, "cannot stat", errno);
   }
   if (!S_ISREG(st.st_mode)) {
-    throw Failure(describe(path, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
+    throw Failure(describe(shown, std::string("is ") + kind_of(st.st_mode) + ", not a regular file"));
   }
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
     throw Failure(
-      describe(path, "is " + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(max_bytes)));
+      describe(shown, "is " + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(max_bytes)));
   }
   std::string content(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t done = 0;
   while (done < content.size()) {
-    const ssize_t n = ::read(fd.get(), content.data() + done, content.size() - done);
+    const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0) {
-      fail_errno(path, "cannot read", errno);
+      fail_errno(shown, "cannot read", errno);
     }
     if (n == 0) {
       break;
@@ -214,6 +203,25 @@ std::string read_regular_file(const fs::path& path, std::size_t max_bytes, Links
   }
   content.resize(done);
   return content;
+}
+
+std::string read_regular_file(const fs::path& path, std::size_t max_bytes, Links links)
+{
+  // O_NONBLOCK: opening a FIFO must not hang the peer's install.
+  const int nofollow = links == Links::refuse ? O_NOFOLLOW : 0;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | nofollow | O_NONBLOCK | O_CLOEXEC));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == ELOOP && links == Links::refuse) {
+      throw Failure(describe(path, "is a symlink: refusing to follow it"));
+    }
+    if (err == ENOENT) {
+      // Fabric's own words ("metadata.json not found"), which runbooks and its tests grep for.
+      throw Failure(path.string() + " not found");
+    }
+    fail_errno(path, "cannot open", err);
+  }
+  return read_regular_fd(fd.get(), path, max_bytes);
 }
 
 bool exists_nofollow(const fs::path& path)
@@ -229,6 +237,9 @@ void write_atomic(const fs::path& target, std::string_view content, mode_t mode)
   try {
     // Errors name the target, the file the operator knows; the temporary is removed below.
     write_all(fd.get(), content, target);
+    if (::fsync(fd.get()) != 0) {
+      fail_errno(target, "cannot write", errno);
+    }
     if (::close(fd.release()) != 0) {
       fail_errno(target, "cannot write", errno);
     }
@@ -255,6 +266,28 @@ void make_dirs(const fs::path& dir, mode_t mode)
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw Failure(describe(dir, "is not a directory"));
   }
+}
+
+fs::path make_dirs_below(const fs::path& base, const fs::path& relative, mode_t mode)
+{
+  fs::path current = base;
+  for (const fs::path& part : relative) {
+    if (part.empty() || part == "." || part == "..") {
+      throw Failure(describe(base / relative, "names a folder outside " + base.string()));
+    }
+    current /= part;
+    if (::mkdir(current.c_str(), mode) != 0 && errno != EEXIST) {
+      fail_errno(current, "cannot create directory", errno);
+    }
+    struct stat st = {};
+    if (::lstat(current.c_str(), &st) != 0) {
+      fail_errno(current, "", errno);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      throw Failure(describe(current, std::string("is ") + kind_of(st.st_mode) + ": refusing to write through it"));
+    }
+  }
+  return current;
 }
 
 std::size_t copy_tree_atomic(const fs::path& source, const fs::path& target)

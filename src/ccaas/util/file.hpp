@@ -24,16 +24,26 @@ std::string read_regular_file(const fs::path& path,
                               std::size_t max_bytes = k_max_contract_file,
                               Links links = Links::refuse);
 
+// The same for a file already open (fd), named shown in messages: one opened inside another
+// process's root (RootView::open).
+std::string read_regular_fd(int fd, const fs::path& shown, std::size_t max_bytes = k_max_contract_file);
+
 // Whether path names something (lstat, so a dangling symlink exists too).
 bool exists_nofollow(const fs::path& path);
 
-// Writes content to a temporary file beside target, then renames it over target, so that a
-// reader sees either the old file, or nothing, or the whole new file. A crash leaves at most a
-// hidden ".<name>.tmp*" file. No fsync: the guarantee is against a killed process, not power loss.
+// Writes content to a temporary file beside target, synced to disk (fsync), then renames it over
+// target, so that a reader sees either the old file, or nothing, or the whole new file, after a
+// killed process and after a power loss alike. A crash leaves at most a hidden ".<name>.tmp*"
+// file. The rename replaces a link at target, never what it points to.
 void write_atomic(const fs::path& target, std::string_view content, mode_t mode);
 
-// Creates dir and its missing parents with the given mode (before umask).
+// Creates dir and its missing parents with the given mode (before umask). Below an existing
+// folder that holds them, it refuses a component that is a link (make_dirs_below).
 void make_dirs(const fs::path& dir, mode_t mode);
+
+// Creates base/relative and the folders between, refusing any of them that is a link or not a
+// folder: what a step writes stays below the folder the peer gave it. Returns base/relative.
+fs::path make_dirs_below(const fs::path& base, const fs::path& relative, mode_t mode);
 
 // Copies the tree at source to target, which must not exist yet, through a temporary directory
 // beside target and one rename. Only directories and regular files are copied; a symlink, FIFO,

@@ -5,7 +5,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,10 +27,11 @@ namespace {
 
 constexpr std::size_t k_max_proc_file = 4 * 1024 * 1024;
 
-// A /proc file: its size says 0, so it is read to its end. errno is kept for the caller.
-bool read_proc(const fs::path& path, std::string& out, int& error)
+// A /proc file: its size says 0, so it is read to its end, at most k_max_proc_file bytes; one
+// longer is an error (E2BIG) rather than a silent cut. errno is kept for the caller.
+bool read_proc_at(int dir, const char* name, std::string& out, int& error)
 {
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(::openat(dir, name, O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     error = errno;
     return false;
@@ -44,11 +47,20 @@ bool read_proc(const fs::path& path, std::string& out, int& error)
       error = errno;
       return false;
     }
-    if (n == 0 || out.size() > k_max_proc_file) {
+    if (n == 0) {
       return true;
+    }
+    if (out.size() + static_cast<std::size_t>(n) > k_max_proc_file) {
+      error = E2BIG;
+      return false;
     }
     out.append(buffer, static_cast<std::size_t>(n));
   }
+}
+
+bool read_proc(const fs::path& path, std::string& out, int& error)
+{
+  return read_proc_at(AT_FDCWD, path.c_str(), out, error);
 }
 
 std::map<std::string, std::string> parse_environ(const std::string& text)
@@ -70,21 +82,52 @@ std::map<std::string, std::string> parse_environ(const std::string& text)
   return out;
 }
 
-// "Uid:\t1000\t1000\t1000\t1000": the real one.
-unsigned long id_field(const std::string& status, const char* key)
+// A line of /proc/PID/status after its key ("Uid:\t1000\t1000\t1000\t1000"), or "".
+std::string status_field(const std::string& status, const char* key)
 {
   std::istringstream lines(status);
   std::string line;
   while (std::getline(lines, line)) {
     if (line.rfind(key, 0) == 0) {
-      return std::stoul(line.substr(std::strlen(key)));
+      return line.substr(std::strlen(key));
     }
   }
-  return 0;
+  return {};
+}
+
+// The numbers of a status line: "Uid:" real, effective, saved, file system; "Groups:" each group.
+std::vector<unsigned long> numbers(const std::string& text)
+{
+  std::vector<unsigned long> out;
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    try {
+      out.push_back(std::stoul(word));
+    } catch (const std::exception&) {
+      return out;
+    }
+  }
+  return out;
+}
+
+// "CapEff:\t00000000a80425fb": a hexadecimal mask; all bits when missing (never less than it has).
+std::uint64_t mask_field(const std::string& status, const char* key)
+{
+  const std::string value = status_field(status, key);
+  try {
+    return value.empty() ? ~0ULL : std::stoull(value, nullptr, 16);
+  } catch (const std::exception&) {
+    return ~0ULL;
+  }
 }
 
 std::string refused(pid_t pid, const std::string& what, int error)
 {
+  if (error == E2BIG) {
+    return "process " + std::to_string(pid) + ": " + what + " is larger than the doctor reads ("
+           + std::to_string(k_max_proc_file / (1024 * 1024)) + " MiB): not read, rather than read in part";
+  }
   return "process " + std::to_string(pid) + ": cannot read " + what + ": " + std::strerror(error)
          + ": reading another user's process needs CAP_SYS_PTRACE: start the debug container with "
            "`kubectl debug --profile=general` (or --profile=sysadmin), or `docker run --cap-add SYS_PTRACE`, "
@@ -174,9 +217,17 @@ ProcessView read_process(pid_t pid)
   const fs::path dir = fs::path("/proc") / std::to_string(pid);
   ProcessView view;
   view.pid = pid;
+  // The process itself first, so that every later read is of this one process.
+  view.pidfd = std::make_shared<UniqueFd>(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  view.proc_dir = std::make_shared<UniqueFd>(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  const int proc = view.proc_dir->get();
   std::string status;
+  std::string stat;
   int error = 0;
-  if (!read_proc(dir / "status", status, error)) {
+  if (proc < 0 || !read_proc_at(proc, "status", status, error) || !read_proc_at(proc, "stat", stat, error)) {
+    if (proc < 0) {
+      error = errno;
+    }
     if (error == ENOENT || error == ESRCH) {
       throw Failure("process " + std::to_string(pid)
                     + ": no such process here: the doctor must share the peer's process namespace "
@@ -184,26 +235,65 @@ ProcessView read_process(pid_t pid)
     }
     throw OwnTrouble(refused(pid, (dir / "status").string(), error));
   }
-  view.uid = static_cast<uid_t>(id_field(status, "Uid:"));
-  view.gid = static_cast<gid_t>(id_field(status, "Gid:"));
+  const std::optional<Started> started = started_if_running(stat);
+  if (!started) {
+    throw Failure("process " + std::to_string(pid) + ": it has ended (a zombie): no peer runs there");
+  }
+  view.started = started->ticks;
+  const std::vector<unsigned long> uids = numbers(status_field(status, "Uid:"));
+  const std::vector<unsigned long> gids = numbers(status_field(status, "Gid:"));
+  view.uid = static_cast<uid_t>(uids.size() > 1 ? uids[1] : 0);
+  view.gid = static_cast<gid_t>(gids.size() > 1 ? gids[1] : 0);
+  for (const unsigned long g : numbers(status_field(status, "Groups:"))) {
+    view.groups.push_back(static_cast<gid_t>(g));
+  }
+  view.powers.bounding = mask_field(status, "CapBnd:");
+  view.powers.effective = mask_field(status, "CapEff:");
+  view.powers.permitted = mask_field(status, "CapPrm:");
+  view.powers.no_new_privs = numbers(status_field(status, "NoNewPrivs:")) == std::vector<unsigned long>{1};
   std::string text;
-  if (!read_proc(dir / "environ", text, error)) {
+  if (!read_proc_at(proc, "environ", text, error)) {
     unreadable(pid, "its environment (" + (dir / "environ").string() + ")", error);
   }
   view.environ = parse_environ(text);
-  // The root: following it needs the same access as environ; a listing proves it.
-  struct stat st = {};
-  if (::stat((dir / "root" / ".").c_str(), &st) != 0 || ::access((dir / "root").c_str(), R_OK | X_OK) != 0) {
+  // The root, kept open: every later path of the peer's is resolved from it. Opening it needs the
+  // same access as environ.
+  UniqueFd root(::openat(proc, "root", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (root.get() < 0 || ::faccessat(proc, "root", R_OK | X_OK, 0) != 0) {
     unreadable(pid, "its file system (" + (dir / "root").string() + ")", errno);
   }
-  view.root = file::RootView(dir / "root");
-  if (!read_proc(dir / "mountinfo", view.mountinfo, error)) {
+  view.root = file::RootView(std::move(root), dir / "root");
+  if (!read_proc_at(proc, "mountinfo", view.mountinfo, error)) {
     view.mountinfo.clear(); // only the noexec finding needs it
   }
-  if (read_proc(dir / "comm", view.command, error) && !view.command.empty() && view.command.back() == '\n') {
+  if (read_proc_at(proc, "comm", view.command, error) && !view.command.empty() && view.command.back() == '\n') {
     view.command.pop_back();
   }
+  // Its working directory as it names it: readlink of cwd gives the path inside its own root.
+  std::string cwd(4096, '\0');
+  const ssize_t n = ::readlinkat(proc, "cwd", cwd.data(), cwd.size());
+  view.cwd = n > 0 && cwd[0] == '/' ? cwd.substr(0, static_cast<std::size_t>(n)) : "/";
   return view;
+}
+
+bool still_there(const ProcessView& view)
+{
+  if (!view.proc_dir) {
+    return true;
+  }
+  if (view.pidfd && view.pidfd->get() >= 0) {
+    pollfd exited = {view.pidfd->get(), POLLIN, 0};
+    if (::poll(&exited, 1, 0) > 0) {
+      return false; // a pidfd is readable once its process has ended
+    }
+  }
+  std::string stat;
+  int error = 0;
+  if (!read_proc_at(view.proc_dir->get(), "stat", stat, error)) {
+    return false;
+  }
+  const std::optional<Started> started = started_if_running(stat);
+  return started && started->ticks == view.started;
 }
 
 std::map<std::string, std::string> own_environ()

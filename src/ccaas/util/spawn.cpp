@@ -2,15 +2,23 @@
 
 #include "ccaas/util/fd.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 namespace ccaas::spawn {
 
@@ -41,7 +49,7 @@ void record(Exit& exit, int status)
 }
 
 // What the child says when it fails before the program runs: the step, then errno.
-enum Step : int { step_exec = 1, step_chroot, step_chdir, step_user, step_fds };
+enum Step : int { step_exec = 1, step_chroot, step_chdir, step_user, step_fds, step_caps };
 
 [[noreturn]] void child_fails(int report_fd, int step)
 {
@@ -50,12 +58,55 @@ enum Step : int { step_exec = 1, step_chroot, step_chdir, step_user, step_fds };
   ::_exit(127);
 }
 
-// In the child, between fork and exec: async-signal-safe calls only.
+// The capability sets of this process (capget/capset, version 3: two 32-bit words each).
+bool cut_capabilities(std::uint64_t mask)
+{
+  __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capget, &header, data) != 0) {
+    return false;
+  }
+  for (int i = 0; i < 2; ++i) {
+    const auto word = static_cast<std::uint32_t>(mask >> (32 * i));
+    data[i].permitted &= word;
+    data[i].effective &= word;
+    data[i].inheritable = 0;
+  }
+  if (::syscall(SYS_capset, &header, data) != 0) {
+    return false;
+  }
+  // What it holds now, checked rather than assumed.
+  if (::syscall(SYS_capget, &header, data) != 0) {
+    return false;
+  }
+  const std::uint64_t permitted = data[0].permitted | (static_cast<std::uint64_t>(data[1].permitted) << 32);
+  return (permitted & ~mask) == 0;
+}
+
+// Every descriptor from 3 up closed at exec (close_range, Linux 5.11; else one by one).
+void close_on_exec_from_3()
+{
+  if (::syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0) {
+    return;
+  }
+  rlimit limit = {};
+  const rlim_t top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
+  for (int fd = 3; fd < static_cast<int>(top); ++fd) {
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+}
+
+// In the child, between fork and exec: async-signal-safe calls only. The order matters: the root
+// is entered while this process may still chroot; the bounding set is cut while it still holds
+// CAP_SETPCAP; the user changes while it holds CAP_SETUID; the rest needs no privilege.
 [[noreturn]] void child(const char* program,
                         char* const* argv,
                         char* const* envp,
                         const Options& options,
+                        const gid_t* groups,
+                        std::size_t group_count,
                         int null_fd,
+                        int stdout_fd,
                         int stderr_fd,
                         int report_fd)
 {
@@ -69,38 +120,48 @@ enum Step : int { step_exec = 1, step_chroot, step_chdir, step_user, step_fds };
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  // The fds it is handed, first moved out of the way of 0..2 and 3.., then put in place.
-  int moved[8] = {};
-  const std::size_t count = options.pass_fds.size() < 8 ? options.pass_fds.size() : 8;
-  for (std::size_t i = 0; i < count; ++i) {
-    moved[i] = ::fcntl(options.pass_fds[i], F_DUPFD_CLOEXEC, 64);
-    if (moved[i] < 0) {
-      fail(step_fds);
-    }
-  }
-  if (::dup2(null_fd, 0) < 0 || ::dup2(null_fd, 1) < 0 || ::dup2(stderr_fd >= 0 ? stderr_fd : null_fd, 2) < 0) {
+  ::setsid(); // a session and process group of its own, which run kills whole
+  if (::dup2(null_fd, 0) < 0 || ::dup2(stdout_fd >= 0 ? stdout_fd : null_fd, 1) < 0
+      || ::dup2(stderr_fd >= 0 ? stderr_fd : null_fd, 2) < 0) {
     fail(step_fds);
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    if (::dup2(moved[i], static_cast<int>(3 + i)) < 0) {
-      fail(step_fds);
-    }
-  }
-  if (!options.root.empty()) {
-    if (::chroot(options.root.c_str()) != 0) {
+  if (options.root_fd >= 0) {
+    if (::fchdir(options.root_fd) != 0 || ::chroot(".") != 0) {
       fail(step_chroot);
     }
-    if (options.cwd_fd >= 0 ? ::fchdir(options.cwd_fd) != 0 : ::chdir("/") != 0) {
-      fail(step_chdir);
+  }
+  if (options.capabilities) {
+    for (int cap = 0; cap < 64; ++cap) {
+      if ((*options.capabilities & (1ULL << cap)) == 0 && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1
+          && ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EPERM) {
+        fail(step_caps); // EPERM: no CAP_SETPCAP, and then the permitted set, cut below, is what counts
+      }
     }
   }
-  if (options.uid) {
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(options.gid, options.gid, options.gid) != 0
-        || ::setresuid(*options.uid, *options.uid, *options.uid) != 0) {
+  if (options.user) {
+    if (::setgroups(group_count, groups) != 0
+        || ::setresgid(options.user->gid, options.user->gid, options.user->gid) != 0
+        || ::setresuid(options.user->uid, options.user->uid, options.user->uid) != 0) {
       fail(step_user);
     }
   }
-  ::execve(program, argv, envp);
+  if (options.capabilities && !cut_capabilities(*options.capabilities)) {
+    fail(step_caps);
+  }
+  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); // EINVAL before Linux 4.3: none there
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    fail(step_caps);
+  }
+  // Its working directory last, with no privilege left to follow a link out of the root.
+  if (options.root_fd >= 0 && options.cwd_fd >= 0 && ::fchdir(options.cwd_fd) != 0) {
+    fail(step_chdir);
+  }
+  close_on_exec_from_3();
+  if (options.program_fd >= 0) {
+    ::fexecve(options.program_fd, argv, envp);
+  } else {
+    ::execve(program, argv, envp);
+  }
   child_fails(report_fd, step_exec);
 }
 
@@ -115,6 +176,8 @@ const char* step_words(int step)
       return "cannot become its user";
     case step_fds:
       return "cannot set up its file descriptors";
+    case step_caps:
+      return "cannot limit its capabilities to the peer's";
     default:
       return "cannot start (execve)";
   }
@@ -136,23 +199,104 @@ void drain(int fd, std::string& kept)
   }
 }
 
+// A pipe the child writes into (non-blocking at this end), or none.
+bool open_pipe(bool wanted, UniqueFd& read_end, UniqueFd& write_end)
+{
+  if (!wanted) {
+    return true;
+  }
+  int fds[2] = {-1, -1};
+  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return false;
+  }
+  read_end.reset(fds[0]);
+  write_end.reset(fds[1]);
+  return true;
+}
+
+// The children of this process now (the fourth field of /proc/PID/stat, after the name).
+std::vector<pid_t> children_of_self()
+{
+  std::vector<pid_t> out;
+  const pid_t self = ::getpid();
+  const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+  if (!proc) {
+    return out;
+  }
+  while (const dirent* entry = ::readdir(proc.get())) {
+    const std::string number = entry->d_name;
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
+      continue;
+    }
+    const UniqueFd fd(::open(("/proc/" + number + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+    char text[1024];
+    const ssize_t n = fd.get() < 0 ? -1 : ::read(fd.get(), text, sizeof text - 1);
+    if (n <= 0) {
+      continue;
+    }
+    text[n] = '\0';
+    const char* close = std::strrchr(text, ')');
+    char state = 0;
+    int parent = 0;
+    if (close != nullptr && std::sscanf(close + 1, " %c %d", &state, &parent) == 2 && parent == self) {
+      out.push_back(static_cast<pid_t>(std::stol(number)));
+    }
+  }
+  return out;
+}
+
+void become_subreaper()
+{
+  static std::once_flag once;
+  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); });
+}
+
 } // namespace
+
+int end_children()
+{
+  become_subreaper();
+  int killed = 0;
+  // Each round kills the children there are; their own children come back to this process as
+  // they die, for the next round. A program that forks as fast as it is killed still ends: each
+  // round takes its whole generation.
+  for (int round = 0; round < 1000; ++round) {
+    int status = 0;
+    while (::waitpid(-1, &status, WNOHANG) > 0) {
+    }
+    const std::vector<pid_t> children = children_of_self();
+    if (children.empty()) {
+      break;
+    }
+    for (const pid_t pid : children) {
+      if (::kill(pid, SIGKILL) == 0) {
+        ++killed;
+      }
+    }
+    for (const pid_t pid : children) {
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  return killed;
+}
 
 Exit run(const std::string& program,
          const std::vector<std::string>& args,
          const std::vector<std::string>& env,
          const Options& options)
 {
+  become_subreaper();
   Exit exit;
   std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings(env);
   std::vector<char*> argv = pointers(argv_strings);
   std::vector<char*> envp = pointers(env_strings);
+  const std::vector<gid_t> groups = options.user ? options.user->groups : std::vector<gid_t>{};
 
   const UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
   int report_pipe[2] = {-1, -1};
-  int stderr_pipe[2] = {-1, -1};
   if (null_fd.get() < 0 || ::pipe2(report_pipe, O_CLOEXEC) != 0) {
     exit.error = std::string("cannot start: ") + std::strerror(errno);
     return exit;
@@ -161,13 +305,12 @@ Exit run(const std::string& program,
   UniqueFd report_write(report_pipe[1]);
   UniqueFd stderr_read;
   UniqueFd stderr_write;
-  if (options.capture_stderr) {
-    if (::pipe2(stderr_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-      exit.error = std::string("cannot start: ") + std::strerror(errno);
-      return exit;
-    }
-    stderr_read.reset(stderr_pipe[0]);
-    stderr_write.reset(stderr_pipe[1]);
+  UniqueFd stdout_read;
+  UniqueFd stdout_write;
+  if (!open_pipe(options.capture_stderr, stderr_read, stderr_write)
+      || !open_pipe(options.capture_stdout, stdout_read, stdout_write)) {
+    exit.error = std::string("cannot start: ") + std::strerror(errno);
+    return exit;
   }
 
   const Clock::time_point start = Clock::now();
@@ -177,10 +320,20 @@ Exit run(const std::string& program,
     return exit;
   }
   if (pid == 0) {
-    child(program.c_str(), argv.data(), envp.data(), options, null_fd.get(), stderr_write.get(), report_write.get());
+    child(program.c_str(),
+          argv.data(),
+          envp.data(),
+          options,
+          groups.data(),
+          groups.size(),
+          null_fd.get(),
+          stdout_write.get(),
+          stderr_write.get(),
+          report_write.get());
   }
   report_write.reset();
   stderr_write.reset();
+  stdout_write.reset();
   int message[2] = {0, 0};
   ssize_t got = 0;
   do {
@@ -191,7 +344,7 @@ Exit run(const std::string& program,
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     exit.error_number = message[1];
-    exit.setup_refused = message[0] == step_chroot || message[0] == step_user || message[0] == step_chdir;
+    exit.setup_refused = message[0] != step_exec && message[0] != step_fds;
     exit.error = std::string(step_words(message[0])) + ": " + std::strerror(message[1]);
     exit.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     return exit;
@@ -211,14 +364,15 @@ Exit run(const std::string& program,
     }
     exit.timed_out = Clock::now() >= end;
     if (exit.timed_out || exit.cancelled) {
+      ::kill(-pid, SIGKILL); // its whole process group
       ::kill(pid, SIGKILL);
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
       break;
     }
-    // 2 ms at a time (a detect takes a few), or until a termination signal or its stderr.
-    pollfd fds[2] = {{options.cancel_fd, POLLIN, 0}, {stderr_read.get(), POLLIN, 0}};
-    if (::poll(fds, 2, 2) > 0) {
+    // 2 ms at a time (a detect takes a few), or until a termination signal or its output.
+    pollfd fds[3] = {{options.cancel_fd, POLLIN, 0}, {stderr_read.get(), POLLIN, 0}, {stdout_read.get(), POLLIN, 0}};
+    if (::poll(fds, 3, 2) > 0) {
       exit.cancelled = (fds[0].revents & POLLIN) != 0;
       if (stderr_read.get() >= 0 && (fds[1].revents & (POLLIN | POLLHUP)) != 0) {
         drain(stderr_read.get(), exit.stderr_text);
@@ -226,10 +380,24 @@ Exit run(const std::string& program,
           stderr_read.reset(); // closed: poll it no more
         }
       }
+      if (stdout_read.get() >= 0 && (fds[2].revents & (POLLIN | POLLHUP)) != 0) {
+        drain(stdout_read.get(), exit.stdout_text);
+        if ((fds[2].revents & POLLHUP) != 0) {
+          stdout_read.reset();
+        }
+      }
     }
   }
+  // What it left behind: its process group, then whatever came back to this process.
+  if (::kill(-pid, SIGKILL) == 0) {
+    ++exit.left_behind;
+  }
+  exit.left_behind += end_children();
   if (stderr_read.get() >= 0) {
-    drain(stderr_read.get(), exit.stderr_text); // what is there; a child it left may hold it open
+    drain(stderr_read.get(), exit.stderr_text);
+  }
+  if (stdout_read.get() >= 0) {
+    drain(stdout_read.get(), exit.stdout_text);
   }
   exit.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return exit;

@@ -3,16 +3,22 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 // Runs another program the way the peer runs a builder's (core/container/externalbuilder/
 // externalbuilder.go, NewCommand): argv as given, no shell, the environment given and nothing
-// else, stdin and stdout on /dev/null, the caller's working directory. Unlike the peer, it waits a
-// bounded time, or until cancel_fd is readable (a termination signal), and then kills the
-// program. It can also run the program as another process runs it: inside that process's root
-// (chroot to /proc/PID/root), in its working directory, as its user. Only the doctor uses it:
+// else, stdin on /dev/null. Unlike the peer, it waits a bounded time, or until cancel_fd is
+// readable (a termination signal), and then kills the program, and it never gives the program
+// more than it needs: always its own session and process group, no descriptor but 0, 1 and 2,
+// no_new_privs (a setuid file or file capabilities gain nothing); optionally inside another
+// process's root (chroot to an open descriptor of it, then its working directory, itself an open
+// descriptor resolved inside that root), as that process's user with its supplementary groups,
+// and with no capability that process has not (bounding set and permitted set cut to a mask).
+// This process is a child subreaper: whatever the program leaves behind (children in a session
+// of their own) comes back to it, and is killed before run returns. Only the doctor uses it:
 // detect, build and release never start a process.
 namespace ccaas::spawn {
 
@@ -23,21 +29,30 @@ struct Exit {
   int code = -1;              // the exit status, when it exited
   int signal = 0;             // the signal that ended it, when one did
   int error_number = 0;       // errno of what failed before the program ran (execve's ENOENT, chroot's EPERM)
-  bool setup_refused = false; // the chroot or the change of user was refused: the program never ran
+  bool setup_refused = false; // the confinement asked for could not be made: the program never ran
+  int left_behind = 0;        // processes it left running, killed when it ended
   double ms = 0;
   std::string error;
   std::string stderr_text; // the first 4 KiB it wrote to stderr, when captured
+  std::string stdout_text; // the first 4 KiB it wrote to stdout, when captured
+};
+
+struct Identity {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups; // supplementary groups, set as they are
 };
 
 struct Options {
   std::chrono::milliseconds limit{10'000};
   int cancel_fd = -1;
-  std::string root;         // chroot here before exec; empty: this process's root
-  int cwd_fd = -1;          // then fchdir here (the other process's working directory)
-  std::optional<uid_t> uid; // then become this user and group, with no supplementary groups
-  gid_t gid = 0;
-  std::vector<int> pass_fds;   // open in the program as 3, 4, ... (directories it is handed)
-  bool capture_stderr = false; // else stderr goes to /dev/null
+  int root_fd = -1;                          // chroot to this folder before exec; -1: this process's root
+  int cwd_fd = -1;                           // then fchdir here (inside that root); -1: its "/"
+  std::optional<Identity> user;              // then become this user, group and groups
+  std::optional<std::uint64_t> capabilities; // at most these capabilities (bit N: capability N)
+  int program_fd = -1;                       // exec this open file (fexecve) instead of the program's path
+  bool capture_stderr = false;               // else stderr goes to /dev/null
+  bool capture_stdout = false;               // else stdout goes to /dev/null
 };
 
 Exit run(const std::string& program,
@@ -50,5 +65,10 @@ Exit run(const std::string& program,
          const std::vector<std::string>& env,
          std::chrono::milliseconds limit,
          int cancel_fd = -1);
+
+// Makes this process the subreaper of what it starts (PR_SET_CHILD_SUBREAPER), once; run does it
+// too. Then kills every child of this process (and what comes back to it as they go): what a
+// program left behind. Returns how many it killed.
+int end_children();
 
 } // namespace ccaas::spawn

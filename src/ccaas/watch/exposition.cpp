@@ -1,5 +1,7 @@
 #include "ccaas/watch/exposition.hpp"
 
+#include "ccaas/util/text.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,9 +10,12 @@ namespace ccaas::watch {
 
 namespace {
 
-// Backslash and newline escaped, and the double quote too inside a label value (HELP text keeps it).
-std::string escape(std::string_view text, bool quote)
+// Backslash and newline escaped, and the double quote too inside a label value (HELP text keeps it);
+// bytes that are not UTF-8 (a builder's name as the peer's files spell it) as U+FFFD, since the
+// text format is UTF-8 and a scraper refuses the whole page otherwise.
+std::string escape(std::string_view raw, bool quote)
 {
+  const std::string text = valid_utf8(raw);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {

@@ -32,6 +32,15 @@ const FABRIC_BUILDER = '/opt/hyperledger/ccaas_builder';
 const FILE_SYSTEM_PATH = '/var/hyperledger/production';
 const PEER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const TOOLS = ['tr', 'sed', 'cp', 'mkdir', 'cat', 'sleep', 'grep', 'rm', 'ls', 'env', 'true'];
+// The capabilities a container gets when nothing asks for others: Docker's default set (moby's
+// oci/caps/defaults.go), which containerd and CRI-O give a pod's container too. A peer runs with
+// these, as root or, as another user, with none effective; `privileged` gives every one.
+const DEFAULT_CAPS = ['chown', 'dac_override', 'fsetid', 'fowner', 'mknod', 'net_raw', 'setgid', 'setuid', 'setfcap', 'setpcap',
+  'net_bind_service', 'sys_chroot', 'kill', 'audit_write'];
+// setpriv's words for a container's process: its bounding set, then (allowPrivilegeEscalation:
+// false) no_new_privs.
+const containerCaps = ({ privileged = false, noNewPrivs = false } = {}) => (privileged ? [] : ['setpriv',
+  `--bounding-set=-all,${DEFAULT_CAPS.map((c) => `+${c}`).join(',')}`, '--inh-caps=-all', ...(noNewPrivs ? ['--no-new-privs'] : [])]);
 
 // sampleconfig/core.yaml's keys the peer and the doctor read, as Fabric's image has them.
 function stockCoreYaml({ builders = [['ccaas_builder', FABRIC_BUILDER]], vmEndpoint = 'unix:///var/run/docker.sock', fsPath = FILE_SYSTEM_PATH } = {}) {
@@ -126,6 +135,15 @@ function listing(root) {
   return out;
 }
 
+// A listing without the times of the peer's TMPDIR folder itself: the doctor lays packages out for
+// detect in a folder of its own there, as the peer's user, and removes it, as the peer does at an
+// install; every entry, the TMPDIR's own included, must be as it was.
+function withoutScratchTimes(entries, tmpdir = 'tmp') {
+  const out = { ...entries };
+  if (out[tmpdir]) out[tmpdir] = { ...out[tmpdir], mtime: 'any', ctime: 'any' };
+  return out;
+}
+
 const inRoot = (root, p) => (p.startsWith(`${root}/`) ? p.slice(root.length) : p);
 
 // The peer's environment: the image's (PATH, FABRIC_CFG_PATH), the pod's, and env over them.
@@ -150,17 +168,19 @@ class StockPeer {
   // root: a debianRoot or alpineRoot; env: the peer's environment (the image's and the pod's);
   // user: [uid, gid] the peer runs as; mounts: shell lines run in the peer's mount namespace
   // before it starts (e.g. a noexec bind mount), with $ROOT set.
-  constructor(ns, root, { env = {}, user = null, mounts = [] } = {}) {
+  // caps: { privileged, noNewPrivs } of the container (default: Docker's capabilities).
+  constructor(ns, root, { env = {}, user = null, mounts = [], caps = {} } = {}) {
     this.ns = ns;
     this.root = root;
     this.env = peerEnvironment(env);
     this.user = user;
     this.mounts = mounts;
+    this.caps = caps;
   }
 
   async start() {
-    const chroot = this.user ? `chroot --userspec=${this.user[0]}:${this.user[1]}` : 'chroot';
-    const script = [...this.mounts, 'mount -t proc proc "$ROOT/proc"', `exec ${chroot} "$ROOT" /usr/local/bin/peer node start`].join(' && ');
+    const chroot = this.user ? `chroot --userspec=${this.user[0]}:${this.user[1]}${this.user[2] ? ` --groups=${this.user[2].join(',')}` : ''}` : 'chroot';
+    const script = [...this.mounts, 'mount -t proc proc "$ROOT/proc"', `exec ${[...containerCaps(this.caps), chroot].join(' ')} "$ROOT" /usr/local/bin/peer node start`].join(' && ');
     // The host's /bin/sh sets up the namespace, then execs into the peer's root.
     this.child = this.ns.spawn('unshare', ['--pid', '--mount', '--fork', '--kill-child', '--propagation', 'private', '/bin/sh', '-c', script], {
       env: { ...this.env, ROOT: this.root },
@@ -208,7 +228,7 @@ class SharedPidPod {
 
   // Starts the peer's container (again); resolves with its PID on this machine and in the pod.
   async startPeer() {
-    this.peer = this.ns.spawn('nsenter', ['-t', String(this.pausePid), '--pid', '--mount', '--', 'chroot', this.root,
+    this.peer = this.ns.spawn('nsenter', ['-t', String(this.pausePid), '--pid', '--mount', '--', ...containerCaps(), 'chroot', this.root,
       '/usr/local/bin/peer', 'node', 'start'], { env: this.env });
     const pid = await childNamed(this.peer.pid, 'peer', () => this.peer.output);
     return { pid, inPod: podPid(pid) };
@@ -293,4 +313,4 @@ function rootInstaller(root, { builder = FABRIC_BUILDER, name = 'ccaas_builder',
   });
 }
 
-module.exports = { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH };
+module.exports = { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, withoutScratchTimes, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH, DEFAULT_CAPS };
