@@ -6,6 +6,7 @@
 #include "ccaas/util/targz.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <optional>
@@ -48,12 +49,14 @@ std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
   }
   for (const auto& entry : fs::directory_iterator(listed.path(), ec)) {
     const auto id = package_id_of_file(entry.path().filename().string());
-    if (!id || entry.is_symlink(ec) || !entry.is_regular_file(ec)) {
+    // The peer reads it following links (os.ReadFile): so does the doctor, inside the peer's root.
+    struct stat st = {};
+    if (!id || !root.open(dir / entry.path().filename()).stat(st) || !S_ISREG(st.st_mode)) {
       continue;
     }
     InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}, {}};
     try {
-      const file::InRoot opened = root.open(package.file, O_RDONLY | O_NONBLOCK, file::Last::nofollow);
+      const file::InRoot opened = root.open(package.file, O_RDONLY | O_NONBLOCK);
       const std::string text =
         file::read_tar_gz_member(opened.path(), contract::k_metadata_file, package.file.string());
       package.type = contract::parse_metadata(text, package.file.string() + ": metadata.json").type;

@@ -31,7 +31,7 @@ const { fabricCcaasBuilder } = require('./builders');
 const FABRIC_BUILDER = '/opt/hyperledger/ccaas_builder';
 const FILE_SYSTEM_PATH = '/var/hyperledger/production';
 const PEER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const TOOLS = ['tr', 'sed', 'cp', 'mkdir', 'cat', 'sleep', 'grep', 'rm', 'ls', 'env', 'true'];
+const TOOLS = ['tr', 'sed', 'cp', 'mkdir', 'cat', 'sleep', 'grep', 'rm', 'ls', 'env', 'true', 'id', 'setsid', 'ln'];
 // The capabilities a container gets when nothing asks for others: Docker's default set (moby's
 // oci/caps/defaults.go), which containerd and CRI-O give a pod's container too. A peer runs with
 // these, as root or, as another user, with none effective; `privileged` gives every one.
@@ -61,6 +61,9 @@ function commonLayout(root, { hosts = {} } = {}) {
     fs.mkdirSync(path.join(root, d), { recursive: true });
   }
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+  // /dev/null, as every container runtime makes it (a shell sends a background job's input there)
+  fs.mkdirSync(path.join(root, 'dev'), { recursive: true });
+  spawnSync('mknod', ['-m', '666', path.join(root, 'dev', 'null'), 'c', '1', '3']);
   write(root, 'etc/hyperledger/fabric/core.yaml', stockCoreYaml());
   const lines = ['127.0.0.1 localhost', ...Object.entries(hosts).map(([name, ip]) => `${ip} ${name}`)];
   write(root, 'etc/hosts', `${lines.join('\n')}\n`);
@@ -118,20 +121,22 @@ function alpineRoot(root, opts = {}) {
 // content hash, link target. Equal before and after: nothing was written there.
 function listing(root) {
   const out = {};
+  const rootBytes = Buffer.from(root);
+  // Names as bytes (a hostile root may hold names that are not UTF-8), keyed by their latin1 text.
   const walk = (dir) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      const rel = path.relative(root, p);
+    for (const name of fs.readdirSync(dir, { encoding: 'buffer' }).sort(Buffer.compare)) {
+      const p = Buffer.concat([dir, Buffer.from('/'), name]);
+      const rel = p.subarray(rootBytes.length + 1).toString('latin1');
       if (rel === 'proc') continue;
       const st = fs.lstatSync(p, { bigint: true });
       const entry = { mode: st.mode.toString(8), uid: Number(st.uid), gid: Number(st.gid), size: Number(st.size), mtime: st.mtimeNs.toString(), ctime: st.ctimeNs.toString() };
-      if (st.isSymbolicLink()) entry.link = fs.readlinkSync(p);
+      if (st.isSymbolicLink()) entry.link = fs.readlinkSync(p, { encoding: 'buffer' }).toString('latin1');
       else if (st.isFile()) entry.sha256 = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
       out[rel] = entry;
       if (st.isDirectory()) walk(p);
     }
   };
-  walk(root);
+  walk(rootBytes);
   return out;
 }
 
@@ -168,8 +173,11 @@ class StockPeer {
   // root: a debianRoot or alpineRoot; env: the peer's environment (the image's and the pod's);
   // user: [uid, gid] the peer runs as; mounts: shell lines run in the peer's mount namespace
   // before it starts (e.g. a noexec bind mount), with $ROOT set.
-  // caps: { privileged, noNewPrivs } of the container (default: Docker's capabilities).
-  constructor(ns, root, { env = {}, user = null, mounts = [], caps = {} } = {}) {
+  // caps: { privileged, noNewPrivs } of the container (default: Docker's capabilities); rawEnv:
+  // printf formats of NAME=value entries added to its environment byte for byte (bytes that are
+  // not UTF-8, which a string of this harness cannot carry).
+  constructor(ns, root, { env = {}, user = null, mounts = [], caps = {}, rawEnv = [] } = {}) {
+    this.rawEnv = rawEnv;
     this.ns = ns;
     this.root = root;
     this.env = peerEnvironment(env);
@@ -180,7 +188,9 @@ class StockPeer {
 
   async start() {
     const chroot = this.user ? `chroot --userspec=${this.user[0]}:${this.user[1]}${this.user[2] ? ` --groups=${this.user[2].join(',')}` : ''}` : 'chroot';
-    const script = [...this.mounts, 'mount -t proc proc "$ROOT/proc"', `exec ${[...containerCaps(this.caps), chroot].join(' ')} "$ROOT" /usr/local/bin/peer node start`].join(' && ');
+    const raw = this.rawEnv.map((format) => `"$(printf '${format}')"`);
+    const prefix = raw.length ? ['env', ...raw] : [];
+    const script = [...this.mounts, 'mount -t proc proc "$ROOT/proc"', `exec ${[...prefix, ...containerCaps(this.caps), chroot].join(' ')} "$ROOT" /usr/local/bin/peer node start`].join(' && ');
     // The host's /bin/sh sets up the namespace, then execs into the peer's root.
     this.child = this.ns.spawn('unshare', ['--pid', '--mount', '--fork', '--kill-child', '--propagation', 'private', '/bin/sh', '-c', script], {
       env: { ...this.env, ROOT: this.root },
@@ -313,4 +323,4 @@ function rootInstaller(root, { builder = FABRIC_BUILDER, name = 'ccaas_builder',
   });
 }
 
-module.exports = { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, withoutScratchTimes, stockCoreYaml, write, FABRIC_BUILDER, PEER_PATH, DEFAULT_CAPS };
+module.exports = { debianRoot, alpineRoot, StockPeer, SharedPidPod, rootInstaller, listing, withoutScratchTimes, stockCoreYaml, write, doctorIn, containerCaps, FABRIC_BUILDER, PEER_PATH, DEFAULT_CAPS };
