@@ -2,7 +2,6 @@
 #include "ccaas/cli/check_main.hpp"
 #include "ccaas/cli/doctor_main.hpp"
 #include "ccaas/cli/package_main.hpp"
-#include "ccaas/cli/scratch_main.hpp"
 #include "ccaas/cli/step_main.hpp"
 
 #include <string_view>
@@ -25,9 +24,6 @@ int main(int argc, char** argv)
   }
   if (argc >= 2 && std::string_view(argv[1]) == "--doctor") {
     return ccaas::cli::run_doctor(argc, argv);
-  }
-  if (argc >= 2 && std::string_view(argv[1]) == "--doctor-scratch") {
-    return ccaas::cli::run_scratch(argc, argv);
   }
   if (argc >= 2 && std::string_view(argv[1]) == "--package") {
     return ccaas::cli::run_package(argc, argv);

@@ -242,6 +242,27 @@ describe('run --doctor --pid against a hostile peer: never more power than the p
     assertUntouched(w, before, 'hang');
   });
 
+  test('SIGTERM while a detect hangs: the detect and all it started killed, the scratch folder removed, exit 143', async () => {
+    const w = world();
+    evilDetect(w.root, 'setsid sleep 3146 &\nexec sleep 3147');
+    const installer = rootInstaller(w.root);
+    const pkg = makePackage({ label: 'term_1.0', files: { 'connection.json': { address: 'cc:7052', dial_timeout: '2s' } } });
+    assert.equal(installer.install(pkg).ok, true);
+    const peer = await startPeer(w.root);
+    const before = snapshot(w);
+    const argv = doctorIn(peer.pid, ['--pid', '1', '--json']);
+    const child = ns.spawn('nsenter', argv, { env: { PATH: process.env.PATH, TMPDIR: path.join(w.outside, 'doctor-tmp') } });
+    for (const end = Date.now() + 10000; processes('sleep 3147').length === 0 && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+    const doctors = spawnSync('pgrep', ['-x', 'run'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    assert.equal(doctors.length, 1, 'one doctor running');
+    process.kill(Number(doctors[0]), 'SIGTERM');
+    const { code } = await child.exited;
+    assert.equal(code, 143, child.output);
+    assert.match(child.output, /"ok":/, 'the report of what ran');
+    assert.deepEqual(processes('sleep 314[67]'), [], 'nothing the detect started is left');
+    assertUntouched(w, before, 'SIGTERM');
+  });
+
   test('link chains: 40 links are followed inside the peer\'s root, the 41st fails as the peer\'s open fails, never read from here', async () => {
     const w = world();
     write(w.outside, 'core.yaml', stockCoreYaml({ builders: [['outside-file', '/opt/outside']] }));

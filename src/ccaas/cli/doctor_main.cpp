@@ -358,9 +358,6 @@ int run_doctor(int argc, char** argv)
     return k_exit_usage;
   }
   steps::DoctorInput& input = options.input;
-  // This program, kept open for the scratch work it does in a peer's root.
-  const UniqueFd self_program(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
-  input.self_program = self_program.get();
   if (!options.pid.empty()) {
     // The programs the doctor runs in the peer's root run as the peer, and the peer's other
     // processes too: none of them may attach to this process or follow its /proc/PID/root into

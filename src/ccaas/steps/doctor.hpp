@@ -78,9 +78,6 @@ struct DoctorInput {
   // This process's own, unless --pid names another (outside).
   process::ProcessView peer;
   bool outside = false;
-  // This very program, open (for the scratch work it does in the peer's root, run there as the
-  // peer runs a builder: run --doctor-scratch).
-  int self_program = -1;
 };
 
 // The peer's environment as viper reads it: a variable set to "" is not set (Fabric never calls

@@ -2,19 +2,20 @@
 
 #include "ccaas/contract/metadata.hpp"
 #include "ccaas/contract/package_id.hpp"
+#include "ccaas/steps/doctor_scratch.hpp"
 #include "ccaas/steps/package_layout.hpp"
 #include "ccaas/util/error.hpp"
 #include "ccaas/util/fd.hpp"
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/spawn.hpp"
 #include "ccaas/util/targz.hpp"
-#include "ccaas/util/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -31,17 +32,13 @@ constexpr std::chrono::milliseconds k_detect_limit{10'000};
 // appendDefaultPropagateEnvironment: what every builder gets besides its propagateEnvironment.
 constexpr const char* k_default_propagated[] = {"LD_LIBRARY_PATH", "LIBPATH", "PATH", "TMPDIR"};
 
-// The doctor's scratch work in the peer's root (run --doctor-scratch): a few files, bounded.
+// The doctor's scratch work in the peer's root (doctor_scratch.hpp): a few files, bounded.
 constexpr std::chrono::milliseconds k_scratch_limit{30'000};
 // Bytes the doctor unpacks in one run, over all packages: more is judged from metadata.json alone.
 constexpr std::uint64_t k_unpack_budget = 256ULL << 20;
 // Capabilities by which a program reaches other processes of its PID namespace (ptrace, their
 // /proc/PID/root), this doctor's included: a program holding one is never run by the doctor.
 constexpr std::uint64_t k_reaching = (1ULL << 19) | (1ULL << 21); // CAP_SYS_PTRACE, CAP_SYS_ADMIN
-// A ccaas package with nothing but what Fabric's ccaas_builder and ours look at (a doctor inside
-// the peer; from outside, run --doctor-scratch writes the same).
-constexpr const char* k_minimal_metadata = R"({"type":"ccaas","label":"ccaas-builder-doctor"})";
-constexpr const char* k_minimal_connection = R"({"address":"chaincode.invalid:7052","dial_timeout":"3s"})";
 
 // The environment the peer gives a builder: its propagateEnvironment and the defaults, each only
 // when set in the peer's own (NewCommand: os.LookupEnv, so a variable set to "" is passed).
@@ -86,8 +83,8 @@ std::string first_line(const std::string& text)
 // How the doctor runs a builder's program as the peer would. From outside, confined as spawn
 // confines it: chrooted into the peer's root (its descriptor, kept since the peer was read), in
 // its working directory, as its user and groups, with no capability the peer lacks; the package
-// laid out inside that root, in the peer's TMPDIR, by this program run the same way (so nothing of
-// the peer's can make the doctor act outside it). From inside, as the doctor runs.
+// laid out inside that root, in the peer's TMPDIR, by the doctor's own code confined the same way
+// (so nothing of the peer's can make the doctor act outside it). From inside, as the doctor runs.
 struct Runner {
   const DoctorInput& input;
   std::optional<file::InRoot> cwd;
@@ -138,56 +135,40 @@ struct Runner {
                       options);
   }
 
-  // run --doctor-scratch ARGS in the peer's root, as the peer's user.
-  spawn::Exit scratch(const std::vector<std::string>& args, int cancel_fd) const
+  // The doctor's scratch work (doctor_scratch.hpp), run confined as the peer's programs are.
+  spawn::Exit scratch(const std::function<int()>& work, int cancel_fd) const
   {
     spawn::Options options = confined;
     options.limit = k_scratch_limit;
     options.cancel_fd = cancel_fd;
     options.capture_stderr = true;
     options.capture_stdout = true;
-    options.program_fd = input.self_program;
-    std::vector<std::string> all{"--doctor-scratch"};
-    all.insert(all.end(), args.begin(), args.end());
-    return spawn::run("run", all, {}, options);
+    options.body = work;
+    return spawn::run("doctor scratch work", {}, {}, options);
   }
 };
 
-std::uint64_t file_bytes(const fs::path& dir)
-{
-  std::uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_regular_file(ec)) {
-      total += it->file_size(ec);
-    }
-  }
-  return total;
-}
-
-// Where the doctor lays packages out for detect: in the peer's root from outside (Runner::scratch),
-// else in a folder of its own. One at a time; each is removed before the next is made, and the
-// last when it goes, even after a termination signal, so that an interrupted run leaves nothing.
+// Where the doctor lays packages out for detect: a folder under the TMPDIR of the peer (from
+// outside, made as its user inside its root; from inside, the doctor's own, which is the peer's).
+// One at a time; each is removed before the next is made, and the last when it goes, even after a
+// termination signal, so that an interrupted run leaves nothing.
 class Scratch
 {
 public:
   Scratch(const DoctorInput& input, const Runner& runner, const probe::Cancel& cancel)
-    : m_runner(runner)
+    : m_input(input)
+    , m_runner(runner)
     , m_cancel(cancel)
   {
-    if (!input.outside) {
-      m_own.emplace("ccaas-doctor-");
-    }
   }
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   ~Scratch() { remove(); }
 
-  // A package laid out (package: its path, the peer's from outside; empty: a minimal ccaas
-  // package). Throws Failure with why this package could not be (it breaks the rules, the budget
-  // is spent), and OwnTrouble when the doctor could not do the work at all (refused: could not
-  // even start it in the peer's root).
+  // A package laid out (package: its path, the peer's; empty: a minimal ccaas package). Throws
+  // Failure with why this package could not be (it breaks the rules, the budget is spent), and
+  // OwnTrouble when the doctor could not do the work at all (refused: could not even start it in
+  // the peer's root).
   PackageLayout lay_out(const fs::path& package)
   {
     remove();
@@ -195,14 +176,10 @@ public:
       throw Failure("the doctor unpacks at most " + std::to_string(k_unpack_budget >> 20)
                     + " MiB of packages in one run, and that is spent");
     }
-    if (m_own) {
-      return lay_out_here(package);
-    }
-    std::vector<std::string> args{"lay-out", m_runner.tmpdir, std::to_string(m_budget)};
-    if (!package.empty()) {
-      args.push_back(package.string());
-    }
-    const spawn::Exit exit = m_runner.scratch(args, m_cancel.fd);
+    const std::string tmpdir = m_runner.tmpdir;
+    const std::uint64_t budget = m_budget;
+    const spawn::Exit exit =
+      m_runner.scratch([&tmpdir, budget, &package] { return scratch_lay_out(tmpdir, budget, package); }, m_cancel.fd);
     const std::string& out = exit.stdout_text;
     const std::size_t newline = out.find('\n');
     if (newline != std::string::npos && newline > 0) {
@@ -221,7 +198,7 @@ public:
                                 ? "it did not finish within " + std::to_string(k_scratch_limit.count() / 1000) + "s"
                                 : first_line(exit.stderr_text);
       if (package.empty() || exit.code != 1) {
-        throw OwnTrouble("cannot lay out a package in the peer's TMPDIR (" + m_runner.tmpdir + ") as its user: " + why);
+        throw OwnTrouble(m_input.outside ? "cannot lay out a package in the peer's TMPDIR as its user: " + why : why);
       }
       throw Failure(why);
     }
@@ -236,41 +213,19 @@ public:
   bool refused = false;
 
 private:
-  PackageLayout lay_out_here(const fs::path& package)
-  {
-    const fs::path work = m_own->path() / "package";
-    m_current = work;
-    if (package.empty()) {
-      file::make_dirs(work / "src", 0700);
-      file::make_dirs(work / "metadata", 0700);
-      file::write_atomic(work / "metadata" / contract::k_metadata_file, k_minimal_metadata, 0600);
-      file::write_atomic(work / "src" / contract::k_connection_file, k_minimal_connection, 0600);
-      return {work / "src", work / "metadata"};
-    }
-    file::ExtractLimits limits;
-    limits.max_total = m_budget;
-    limits.max_member = std::min(limits.max_member, m_budget);
-    const PackageLayout layout = lay_out_package(package, work, limits);
-    m_budget -= std::min<std::uint64_t>(m_budget, file_bytes(work));
-    return layout;
-  }
-
   void remove()
   {
     if (m_current.empty()) {
       return;
     }
-    if (m_own) {
-      file::remove_tree(m_current);
-    } else {
-      m_runner.scratch({"remove", m_current.string()}, -1);
-    }
+    const fs::path dir = m_current;
+    m_runner.scratch([&dir] { return scratch_remove(dir); }, -1);
     m_current.clear();
   }
 
+  const DoctorInput& m_input;
   const Runner& m_runner;
   const probe::Cancel& m_cancel;
-  std::optional<file::TempDir> m_own;
   fs::path m_current;
   std::uint64_t m_budget = k_unpack_budget;
 };
@@ -417,12 +372,9 @@ bool find_claims(const DoctorInput& input,
       return false;
     }
     PackageLayout dirs;
-    // From inside, the package is this process's own file; from outside, the peer's path, which
-    // the scratch work run in its root opens as the peer opens it.
-    const std::optional<file::InRoot> own_file =
-      input.outside ? std::nullopt : std::optional<file::InRoot>(input.peer.root.open(package.file, O_RDONLY));
     try {
-      dirs = scratch->lay_out(input.outside ? package.file : own_file->path());
+      // the peer's path, which the scratch work, run in its root, opens as the peer opens it
+      dirs = scratch->lay_out(package.file);
     } catch (const OwnTrouble& e) {
       if (cancel.requested()) {
         return false;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,9 +51,12 @@ struct Options {
   int cwd_fd = -1;                           // then fchdir here (inside that root); -1: its "/"
   std::optional<Identity> user;              // then become this user, group and groups
   std::optional<std::uint64_t> capabilities; // at most these capabilities (bit N: capability N)
-  int program_fd = -1;                       // exec this open file (fexecve) instead of the program's path
-  bool capture_stderr = false;               // else stderr goes to /dev/null
-  bool capture_stdout = false;               // else stdout goes to /dev/null
+  // Instead of a program: this function, run in the confined child (fork, no exec), its stdout
+  // and stderr those above; the child ends with what it returns (1 when it throws). For work of
+  // this program's own that must have no more power than the process it is confined to.
+  std::function<int()> body;
+  bool capture_stderr = false; // else stderr goes to /dev/null
+  bool capture_stdout = false; // else stdout goes to /dev/null
 };
 
 Exit run(const std::string& program,
