@@ -101,3 +101,17 @@ test('run --check reads a package without any tar program', () => {
   assert.equal(report.package_id, pkg.id);
   assert.equal(report.failed_stage, 'tcp', 'it got as far as the probe');
 });
+
+test('release refuses to write through a link between the folder the peer gave it and the file, and writes nothing there', () => {
+  const dir = tempDir('ccaas-release-link-');
+  const bld = path.join(dir, 'bld');
+  const rel = path.join(dir, 'release');
+  const elsewhere = path.join(dir, 'elsewhere');
+  for (const d of [bld, rel, elsewhere]) fs.mkdirSync(d);
+  fs.writeFileSync(path.join(bld, 'connection.json'), '{"address":"127.0.0.1:9","dial_timeout":"1s"}');
+  fs.symlinkSync(elsewhere, path.join(rel, 'chaincode'));
+  const r = spawnSync(path.join(peer.binDir, 'release'), [bld, rel], { encoding: 'utf8', env: { PATH: process.env.PATH, CCAAS_BUILDER_PROBE: 'off' } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').pop(), `release: error: ${rel}/chaincode: is a symlink: refusing to write through it`);
+  assert.deepEqual(fs.readdirSync(elsewhere), [], 'nothing written where the link points');
+});

@@ -119,3 +119,25 @@ TEST_CASE("copy_tree_atomic refuses symlinks and special files, leaving nothing 
         == (dir.path() / "src/META-INF/fifo").string() + ": is a FIFO: only directories and regular files are copied");
   CHECK(names_in(dir.path() / "bld").empty());
 }
+
+TEST_CASE("make_dirs_below: folders made below the one given, a link among them refused, never followed")
+{
+  test_support::TempDir dir;
+  const std::filesystem::path base = dir.path() / "release";
+  std::filesystem::create_directory(base);
+  CHECK(file::make_dirs_below(base, "chaincode/server", 0750) == base / "chaincode" / "server");
+  CHECK(std::filesystem::is_directory(base / "chaincode" / "server"));
+
+  const std::filesystem::path elsewhere = dir.path() / "elsewhere";
+  std::filesystem::create_directory(elsewhere);
+  const std::filesystem::path other = dir.path() / "other";
+  std::filesystem::create_directory(other);
+  std::filesystem::create_directory_symlink(elsewhere, other / "chaincode");
+  CHECK_THROWS_WITH_AS(file::make_dirs_below(other, "chaincode/server", 0750),
+                       (other.string() + "/chaincode: is a symlink: refusing to write through it").c_str(),
+                       Failure);
+  CHECK(std::filesystem::is_empty(elsewhere)); // nothing made where the link points
+  CHECK_THROWS_WITH_AS(file::make_dirs_below(base, "../x", 0750),
+                       (base.string() + "/../x: names a folder outside " + base.string()).c_str(),
+                       Failure);
+}

@@ -36,7 +36,7 @@ std::filesystem::path publish_connection(const std::filesystem::path& base,
                                          const LoadedConnection& loaded)
 {
   const std::filesystem::path dir = file::make_dirs_below(base, relative.parent_path(), 0750);
-  const std::filesystem::path path = dir / relative.filename();
+  std::filesystem::path path = dir / relative.filename();
   file::write_atomic(path, loaded.bytes, loaded.connection.holds_private_key() ? 0600 : 0644);
   return path;
 }
