@@ -8,8 +8,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace ccaas::contract {
 
@@ -133,10 +136,14 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   // a file that is not there, as for the peer.
   // Opened inside the peer's root, by descriptor: a link chain longer than the kernel follows
   // (40) fails here as the peer's open fails, never read from elsewhere.
-  const file::InRoot core_yaml = root.open(config.core_yaml);
+  // Opened once: what is read is what was found, even where a link is swapped meanwhile.
+  const file::InRoot core_yaml = root.open(config.core_yaml, O_RDONLY | O_NONBLOCK);
   if (core_yaml.ok() || core_yaml.error() != ENOENT) {
     // one that cannot be looked at is not "not found": reading it says why
-    yaml.reset(load(file::read_in_root(root, config.core_yaml, 4 * file::k_max_contract_file, file::Last::follow),
+    if (!core_yaml.ok()) {
+      throw Failure(config.core_yaml.string() + ": cannot open: " + std::strerror(core_yaml.error()));
+    }
+    yaml.reset(load(file::read_regular_fd(core_yaml.fd(), config.core_yaml, 4 * file::k_max_contract_file),
                     config.core_yaml.string()));
     config.core_yaml_found = true;
   }

@@ -14,11 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace ccaas::spawn {
 
@@ -37,15 +39,6 @@ std::vector<char*> pointers(std::vector<std::string>& strings)
   }
   out.push_back(nullptr);
   return out;
-}
-
-void record(Exit& exit, int status)
-{
-  if (WIFEXITED(status)) {
-    exit.code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    exit.signal = WTERMSIG(status);
-  }
 }
 
 // What the child says when it fails before the program runs: the step, then errno.
@@ -236,11 +229,19 @@ bool open_pipe(bool wanted, UniqueFd& read_end, UniqueFd& write_end)
   return true;
 }
 
-// The children of this process now (the fourth field of /proc/PID/stat, after the name).
-std::vector<pid_t> children_of_self()
+// A process as /proc/PID/stat shows it: after the name (which ends at the last ')'), the state,
+// the parent, the process group, the session, ... and, field 22, the start time.
+struct ProcStat {
+  pid_t pid = 0;
+  pid_t parent = 0;
+  pid_t group = 0;
+  pid_t session = 0;
+  unsigned long long start = 0;
+};
+
+std::vector<ProcStat> processes()
 {
-  std::vector<pid_t> out;
-  const pid_t self = ::getpid();
+  std::vector<ProcStat> out;
   const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
   if (!proc) {
     return out;
@@ -258,20 +259,84 @@ std::vector<pid_t> children_of_self()
     }
     text[n] = '\0';
     const char* close = std::strrchr(text, ')');
+    ProcStat st;
+    st.pid = static_cast<pid_t>(std::stol(number));
     char state = 0;
-    int parent = 0;
-    if (close != nullptr && std::sscanf(close + 1, " %c %d", &state, &parent) == 2 && parent == self) {
-      out.push_back(static_cast<pid_t>(std::stol(number)));
+    if (close != nullptr
+        && std::sscanf(close + 1,
+                       " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                       &state,
+                       &st.parent,
+                       &st.group,
+                       &st.session,
+                       &st.start)
+             == 5) {
+      out.push_back(st);
     }
   }
   return out;
 }
 
-void become_subreaper()
+bool become_subreaper()
 {
   static std::once_flag once;
-  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); });
+  static bool reaper = false;
+  std::call_once(once, [] { reaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; });
+  return reaper;
 }
+
+// Where this process cannot be a subreaper (qemu-user refuses PR_SET_CHILD_SUBREAPER), what a
+// program starts is followed while it runs: every process in its group or session, or whose
+// parent is one of them, kept with its start time so that a reused ID is never taken for it.
+class Family
+{
+public:
+  explicit Family(pid_t leader)
+    : m_leader(leader)
+  {
+  }
+
+  void look()
+  {
+    const std::vector<ProcStat> all = processes();
+    for (int pass = 0; pass < 4; ++pass) {
+      const std::size_t before = m_members.size();
+      for (const ProcStat& p : all) {
+        if (p.pid != m_leader && !known(p.pid)
+            && (p.group == m_leader || p.session == m_leader || p.parent == m_leader || known(p.parent))) {
+          m_members.push_back(p);
+        }
+      }
+      if (m_members.size() == before) {
+        break;
+      }
+    }
+  }
+
+  // Kills the members still running (the same processes: their start times match).
+  int end()
+  {
+    look();
+    int killed = 0;
+    for (const ProcStat& now : processes()) {
+      for (const ProcStat& member : m_members) {
+        if (now.pid == member.pid && now.start == member.start && ::kill(now.pid, SIGKILL) == 0) {
+          ++killed;
+        }
+      }
+    }
+    return killed;
+  }
+
+private:
+  bool known(pid_t pid) const
+  {
+    return std::any_of(m_members.begin(), m_members.end(), [pid](const ProcStat& p) { return p.pid == pid; });
+  }
+
+  pid_t m_leader;
+  std::vector<ProcStat> m_members;
+};
 
 } // namespace
 
@@ -286,7 +351,13 @@ int end_children()
     int status = 0;
     while (::waitpid(-1, &status, WNOHANG) > 0) {
     }
-    const std::vector<pid_t> children = children_of_self();
+    std::vector<pid_t> children;
+    const pid_t self = ::getpid();
+    for (const ProcStat& p : processes()) {
+      if (p.parent == self) {
+        children.push_back(p.pid);
+      }
+    }
     if (children.empty()) {
       break;
     }
@@ -308,7 +379,7 @@ Exit run(const std::string& program,
          const std::vector<std::string>& env,
          const Options& options)
 {
-  become_subreaper();
+  const bool reaper = become_subreaper();
   Exit exit;
   std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -373,23 +444,35 @@ Exit run(const std::string& program,
   }
   exit.started = true;
   const Clock::time_point end = start + options.limit;
+  std::optional<Family> family;
+  if (!reaper) {
+    family.emplace(pid);
+  }
+  Clock::time_point looked = start;
   for (;;) {
-    int status = 0;
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      record(exit, status);
+    if (family && Clock::now() - looked >= std::chrono::milliseconds(20)) {
+      family->look();
+      looked = Clock::now();
+    }
+    // Ended? Seen without reaping it (WNOWAIT): until it is reaped below, its ID names nothing
+    // else, so that the kill of its process group cannot reach another's.
+    siginfo_t info = {};
+    const int waited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    if (waited == 0 && info.si_pid == pid) {
+      if (info.si_code == CLD_EXITED) {
+        exit.code = info.si_status;
+      } else {
+        exit.signal = info.si_status;
+      }
       break;
     }
-    if (done < 0 && errno != EINTR) {
+    if (waited != 0 && errno != EINTR) {
       exit.error = std::string("cannot wait for it: ") + std::strerror(errno);
       break;
     }
     exit.timed_out = Clock::now() >= end;
     if (exit.timed_out || exit.cancelled) {
-      ::kill(-pid, SIGKILL); // its whole process group
       ::kill(pid, SIGKILL);
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
       break;
     }
     // 2 ms at a time (a detect takes a few), or until a termination signal or its output.
@@ -410,9 +493,16 @@ Exit run(const std::string& program,
       }
     }
   }
-  // What it left behind: its process group, then whatever came back to this process.
-  if (::kill(-pid, SIGKILL) == 0) {
-    ++exit.left_behind;
+  // What it left behind: its process group, then whatever came back to this process; then it is
+  // reaped.
+  ::kill(-pid, SIGKILL);
+  if (family) {
+    exit.left_behind += family->end();
+  }
+  {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   exit.left_behind += end_children();
   if (stderr_read.get() >= 0) {
