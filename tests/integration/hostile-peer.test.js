@@ -389,19 +389,26 @@ describe('run --doctor --pid against a hostile peer: never more power than the p
     assertUntouched(w, before, 'bytes');
   });
 
-  test('a peer that ends during the run: one line, no verdict, exit 3', async () => {
-    const w = world();
-    evilDetect(w.root, 'sleep 2\nexit 1');
-    const pod = await new SharedPidPod(ns, w.root).start();
-    peers.push(pod);
-    await pod.startPeer();
-    const before = snapshot(w);
-    const sidecar = pod.sidecar(['--pid', 'peer', '--json']);
-    await new Promise((res) => setTimeout(res, 700));
-    await pod.killPeer();
-    const { code } = await sidecar.exited;
-    assert.equal(code, 3, sidecar.output);
-    assert.match(sidecar.output, /^doctor: error: NOT CHECKED: the peer \(process \d+\) ended during the run, or another process took its ID: no verdict on a peer that is gone; run the doctor again once the peer is running\n$/);
-    assertUntouched(w, before, 'peer gone');
-  });
+  for (const reuse of [false, true]) {
+    test(`a peer that ends during the run${reuse ? ', its PID taken by a new peer' : ''}: one line, no verdict, exit 3`, async () => {
+      const w = world();
+      evilDetect(w.root, 'sleep 2\nexit 1');
+      const pod = await new SharedPidPod(ns, w.root).start();
+      peers.push(pod);
+      const first = await pod.startPeer();
+      const before = snapshot(w);
+      const sidecar = pod.sidecar(['--pid', 'peer', '--json']);
+      await new Promise((res) => setTimeout(res, 700));
+      await pod.killPeer();
+      if (reuse) {
+        pod.reusePid(first.inPod);
+        const second = await pod.startPeer();
+        assert.equal(second.inPod, first.inPod, 'the new peer has the old one\'s PID');
+      }
+      const { code } = await sidecar.exited;
+      assert.equal(code, 3, sidecar.output);
+      assert.equal(sidecar.output, `doctor: error: NOT CHECKED: the peer (process ${first.inPod}) ended during the run, or another process took its ID: no verdict on a peer that is gone; run the doctor again once the peer is running\n`);
+      assertUntouched(w, before, 'peer gone');
+    });
+  }
 });

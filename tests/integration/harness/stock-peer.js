@@ -244,6 +244,13 @@ class SharedPidPod {
     return { pid, inPod: podPid(pid) };
   }
 
+  // The next process started in the pod gets this PID (ns_last_pid, which acts on the PID
+  // namespace of the process that writes it): a PID reused, as a busy node reuses them.
+  reusePid(inPod) {
+    const r = this.ns.exec('nsenter', ['-t', String(this.pausePid), '--pid', '--', 'sh', '-c', `echo ${inPod - 1} > /proc/sys/kernel/ns_last_pid`]);
+    if (r.code !== 0) throw new Error(`ns_last_pid: ${r.stderr}`);
+  }
+
   // The peer's container dies (SIGKILL, as an OOM kill or a crash ends it).
   async killPeer() {
     const { peer } = this;
