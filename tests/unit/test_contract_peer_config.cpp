@@ -69,7 +69,10 @@ TEST_CASE("no core.yaml: the defaults; a core.yaml that is not YAML: one line")
   const auto config = read_peer_config(dir.path(), env_of({}));
   CHECK_FALSE(config.core_yaml_found);
   CHECK(config.file_system_path == "/var/hyperledger/production");
-  CHECK(config.startup_timeout == 300'000'000'000);
+  // a key that is missing is viper's zero value, raised to Fabric's minimum (core/chaincode/config.go)
+  CHECK(config.startup_timeout == 5'000'000'000);
+  dir.write("core.yaml", "peer:\n  id: p\n");
+  CHECK(read_peer_config(dir.path(), env_of({})).startup_timeout == 5'000'000'000);
   dir.write("core.yaml", "chaincode: [unclosed\n");
   try {
     read_peer_config(dir.path(), env_of({}));

@@ -174,13 +174,14 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   override_with("CORE_VM_ENDPOINT", config.vm_endpoint);
 
   config.file_system_path = file_system_path.empty() ? "/var/hyperledger/production" : file_system_path;
-  // core/chaincode/config.go: startuptimeout defaults to 300s and is never below 5s;
+  // core/chaincode/config.go: startuptimeout is viper.GetDuration's value (0 for a key that is
+  // missing or not a duration: 300s is only sampleconfig's value), and never below 5s;
   // executetimeout below 1s becomes 30s.
   const auto startup_ns = duration_of(startup);
   if (!startup.empty() && !startup_ns) {
     config.problems.push_back("chaincode.startuptimeout: \"" + startup + "\" is not a duration");
   }
-  config.startup_timeout = std::max(startup_ns.value_or(300 * k_second), k_min_startup_timeout);
+  config.startup_timeout = std::max(startup_ns.value_or(0), k_min_startup_timeout);
   const auto execute_ns = duration_of(execute);
   if (!execute.empty() && !execute_ns) {
     config.problems.push_back("chaincode.executetimeout: \"" + execute + "\" is not a duration");
