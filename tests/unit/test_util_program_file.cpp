@@ -1,4 +1,5 @@
 #include "ccaas/probe/resolve.hpp"
+#include "ccaas/util/error.hpp"
 #include "ccaas/util/program_file.hpp"
 #include "ccaas/util/root_path.hpp"
 #include "ccaas/util/spawn.hpp"
@@ -9,6 +10,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cstring>
 
@@ -133,6 +135,20 @@ TEST_CASE("a root seen from outside: every path opened inside it, by openat2 and
     CHECK(resolved_file(view, "/etc/config/core.yaml/x") == "error: Not a directory");
   }
   file::force_walk_for_tests(false);
+  // A FIFO and, as root, a device: only looked up, never opened (opening a device can act)
+  REQUIRE(::mkfifo((root / "fifo").c_str(), 0644) == 0);
+  const file::RootView view(UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), root);
+  const file::InRoot fifo = view.open("/fifo", O_RDONLY | O_NONBLOCK);
+  CHECK_FALSE(fifo.ok());
+  CHECK(S_ISFIFO(fifo.special()));
+  CHECK_THROWS_WITH_AS(
+    file::read_in_root(view, "/fifo", 1024, file::Last::follow), "/fifo: is a FIFO, not a regular file", Failure);
+  if (::geteuid() == 0 && ::mknod((root / "null").c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0) {
+    std::filesystem::create_symlink("/null", root / "core.yaml");
+    CHECK_THROWS_WITH_AS(file::read_in_root(view, "/core.yaml", 1024, file::Last::follow),
+                         "/core.yaml: is a device, not a regular file",
+                         Failure);
+  }
   const file::RootView own;
   CHECK(own.own());
   CHECK(own.resolved("/etc/hosts") == "/etc/hosts");

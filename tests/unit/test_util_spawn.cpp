@@ -146,6 +146,7 @@ TEST_CASE("spawn: confined to a user, its groups and at most some capabilities, 
       .stdout_text;
   };
   spawn::Options root_peer;
+  root_peer.change_user = true;
   root_peer.user = spawn::Identity{0, 0, {}};
   root_peer.capabilities = 1ULL << 0; // CAP_CHOWN alone
   const std::string as_root = status(root_peer);
@@ -156,6 +157,7 @@ TEST_CASE("spawn: confined to a user, its groups and at most some capabilities, 
   CHECK(as_root.find("NoNewPrivs:\t1\n") != std::string::npos);
 
   spawn::Options other;
+  other.change_user = true;
   other.user = spawn::Identity{65534, 65534, {4242, 4343}};
   other.capabilities = 0;
   const std::string as_nobody = status(other);

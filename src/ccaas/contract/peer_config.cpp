@@ -140,11 +140,8 @@ PeerConfig read_peer_config(const std::optional<std::filesystem::path>& config_d
   const file::InRoot core_yaml = root.open(config.core_yaml, O_RDONLY | O_NONBLOCK);
   if (core_yaml.ok() || core_yaml.error() != ENOENT) {
     // one that cannot be looked at is not "not found": reading it says why
-    if (!core_yaml.ok()) {
-      throw Failure(config.core_yaml.string() + ": cannot open: " + std::strerror(core_yaml.error()));
-    }
-    yaml.reset(load(file::read_regular_fd(core_yaml.fd(), config.core_yaml, 4 * file::k_max_contract_file),
-                    config.core_yaml.string()));
+    yaml.reset(
+      load(file::read_opened(core_yaml, 4 * file::k_max_contract_file, file::Last::follow), config.core_yaml.string()));
     config.core_yaml_found = true;
   }
 

@@ -9,6 +9,7 @@
 #include "ccaas/util/file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <thread>
@@ -63,7 +64,9 @@ std::vector<BuildInfo> read_builds(const contract::PeerConfig& config,
   }
   std::vector<fs::path> entries;
   for (const auto& entry : fs::directory_iterator(dir_in_root.path(), ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
+    // The peer follows a link here (os.Stat): so does the doctor, inside the peer's root.
+    struct stat st = {};
+    if (root.open(dir / entry.path().filename()).stat(st) && S_ISDIR(st.st_mode)) {
       entries.push_back(dir / entry.path().filename()); // the peer's path
     }
   }

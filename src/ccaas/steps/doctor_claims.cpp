@@ -104,6 +104,7 @@ struct Runner {
     cwd.emplace(input.peer.root.open(input.peer.cwd, O_PATH | O_DIRECTORY));
     confined.cwd_fd = cwd->ok() ? cwd->fd() : -1;
     if (::geteuid() == 0 || ::geteuid() != input.peer.uid) {
+      confined.change_user = true;
       confined.user = spawn::Identity{input.peer.uid, input.peer.gid, input.peer.groups};
     }
     const process::Powers& powers = input.peer.powers;

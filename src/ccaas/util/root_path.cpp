@@ -187,10 +187,11 @@ void force_walk_for_tests(bool on)
   g_force_walk = on;
 }
 
-InRoot::InRoot(fs::path shown, UniqueFd fd, int error)
+InRoot::InRoot(fs::path shown, UniqueFd fd, int error, mode_t special)
   : m_shown(std::move(shown))
   , m_fd(std::move(fd))
-  , m_error(error)
+  , m_error(special != 0 ? EINVAL : error)
+  , m_special(special)
 {
 }
 
@@ -226,15 +227,31 @@ RootView::RootView(UniqueFd root_fd, fs::path shown)
 
 InRoot RootView::open(const fs::path& path, int flags, Last last) const
 {
-  if (flags == 0) {
-    flags = O_PATH;
+  // First only looked up (O_PATH): opening a device can act (a watchdog starts counting, a tape
+  // rewinds), so only a regular file or a folder is then opened with the flags asked for, through
+  // the descriptor found, which is the same file whatever its name meanwhile names.
+  const int found = m_own ? ::open(path.c_str(), O_PATH | O_CLOEXEC | (last == Last::nofollow ? O_NOFOLLOW : 0))
+                          : open_in_root(m_fd->get(), path, O_PATH | (flags & O_DIRECTORY), last);
+  if (found < 0) {
+    return {path, UniqueFd(), m_own ? errno : -found};
   }
-  if (m_own) {
-    const int fd = ::open(path.c_str(), flags | O_CLOEXEC | (last == Last::nofollow ? O_NOFOLLOW : 0));
-    return {path, UniqueFd(fd), fd < 0 ? errno : 0};
+  UniqueFd fd(found);
+  if (flags == 0 || flags == O_PATH || (flags & O_PATH) != 0) {
+    return {path, std::move(fd), 0};
   }
-  const int fd = open_in_root(m_fd->get(), path, flags, last);
-  return {path, UniqueFd(fd < 0 ? -1 : fd), fd < 0 ? -fd : 0};
+  struct stat st = {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return {path, UniqueFd(), errno};
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return {path, UniqueFd(), ELOOP}; // open(O_NOFOLLOW) of a link
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return {path, UniqueFd(), 0, st.st_mode};
+  }
+  const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
+  const int opened = ::open(self.c_str(), (flags & ~(O_NOFOLLOW | O_CREAT | O_TRUNC)) | O_CLOEXEC);
+  return {path, UniqueFd(opened), opened < 0 ? errno : 0};
 }
 
 fs::path RootView::resolved(const fs::path& path) const
@@ -255,8 +272,21 @@ fs::path RootView::resolved(const fs::path& path) const
 
 std::string read_in_root(const RootView& root, const fs::path& path, std::size_t max_bytes, Last last)
 {
-  const InRoot file = root.open(path, O_RDONLY | O_NONBLOCK, last);
+  return read_opened(root.open(path, O_RDONLY | O_NONBLOCK, last), max_bytes, last);
+}
+
+std::string read_opened(const InRoot& file, std::size_t max_bytes, Last last)
+{
+  const fs::path& path = file.shown();
   if (!file.ok()) {
+    if (file.special() != 0) {
+      const mode_t kind = file.special();
+      throw Failure(path.string() + ": "
+                    + (S_ISFIFO(kind)   ? "is a FIFO"
+                       : S_ISSOCK(kind) ? "is a socket"
+                                        : "is a device")
+                    + ", not a regular file");
+    }
     if (file.error() == ENOENT) {
       throw Failure(path.string() + " not found");
     }

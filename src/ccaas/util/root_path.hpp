@@ -28,11 +28,14 @@ enum class Last { follow, nofollow };
 class InRoot
 {
 public:
-  InRoot(std::filesystem::path shown, UniqueFd fd, int error);
+  // special: the mode of what the path names when it was not opened because it is neither a
+  // regular file nor a folder (a device, a FIFO, a socket), and an open other than O_PATH was asked.
+  InRoot(std::filesystem::path shown, UniqueFd fd, int error, mode_t special = 0);
 
   bool ok() const { return m_fd.get() >= 0; }
   int fd() const { return m_fd.get(); }
   int error() const { return m_error; }
+  mode_t special() const { return m_special; }
   // The path as the viewed process names it, for messages.
   const std::filesystem::path& shown() const { return m_shown; }
   // For an interface that takes a path: /proc/self/fd/N, which the kernel follows to this very
@@ -45,6 +48,7 @@ private:
   std::filesystem::path m_shown;
   UniqueFd m_fd;
   int m_error;
+  mode_t m_special;
 };
 
 class RootView
@@ -62,7 +66,8 @@ public:
 
   // Opens a path of the viewed process inside its root, with these open(2) flags (O_PATH by
   // default; O_CLOEXEC and, with Last::nofollow, O_NOFOLLOW are added). A relative path is taken
-  // from the root.
+  // from the root. Anything but a regular file or a folder is only looked up, never opened
+  // otherwise (special() says what it is): opening a device can act.
   InRoot open(const std::filesystem::path& path, int flags = 0, Last last = Last::follow) const;
 
   // The same path as the viewed process names it, every link resolved inside the root: for mount
@@ -79,6 +84,8 @@ private:
 // blocking on a FIFO. Throws Failure naming the file as that process names it: "<path> not found",
 // "is a symlink: refusing to follow it" (Last::nofollow), or the cause.
 std::string read_in_root(const RootView& root, const std::filesystem::path& path, std::size_t max_bytes, Last last);
+// The same for a file already opened (O_RDONLY) with RootView::open.
+std::string read_opened(const InRoot& file, std::size_t max_bytes, Last last);
 
 // For tests: the user-space walk even where the kernel has openat2.
 void force_walk_for_tests(bool on);

@@ -144,10 +144,9 @@ void close_from_3()
       }
     }
   }
-  if (options.user) {
-    if (::setgroups(group_count, groups) != 0
-        || ::setresgid(options.user->gid, options.user->gid, options.user->gid) != 0
-        || ::setresuid(options.user->uid, options.user->uid, options.user->uid) != 0) {
+  if (options.change_user) {
+    if (::setgroups(group_count, groups) != 0 || ::setresgid(options.user.gid, options.user.gid, options.user.gid) != 0
+        || ::setresuid(options.user.uid, options.user.uid, options.user.uid) != 0) {
       fail(step_user);
     }
   }
@@ -386,7 +385,7 @@ Exit run(const std::string& program,
   std::vector<std::string> env_strings(env);
   std::vector<char*> argv = pointers(argv_strings);
   std::vector<char*> envp = pointers(env_strings);
-  const std::vector<gid_t> groups = options.user ? options.user->groups : std::vector<gid_t>{};
+  const std::vector<gid_t>& groups = options.user.groups;
 
   const UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
   int report_pipe[2] = {-1, -1};

@@ -47,9 +47,10 @@ struct Identity {
 struct Options {
   std::chrono::milliseconds limit{10'000};
   int cancel_fd = -1;
-  int root_fd = -1;                          // chroot to this folder before exec; -1: this process's root
-  int cwd_fd = -1;                           // then fchdir here (inside that root); -1: its "/"
-  std::optional<Identity> user;              // then become this user, group and groups
+  int root_fd = -1;         // chroot to this folder before exec; -1: this process's root
+  int cwd_fd = -1;          // then fchdir here (inside that root); -1: its "/"
+  bool change_user = false; // then become this user, group and groups:
+  Identity user;
   std::optional<std::uint64_t> capabilities; // at most these capabilities (bit N: capability N)
   // Instead of a program: this function, run in the confined child (fork, no exec), its stdout
   // and stderr those above; the child ends with what it returns (1 when it throws). For work of
