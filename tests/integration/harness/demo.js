@@ -215,7 +215,7 @@ async function stockPeer() {
       peers.push(peer);
       say();
       say(`== ${title}`);
-      say('  $ kubectl debug -it peer0-org1-0 --target=peer --image=ccaas-builder:<version> -- /opt/ccaas-builder/bin/run --doctor --pid 1');
+      say('  $ kubectl debug -it peer0-org1-0 --target=peer --profile=general --image=ccaas-builder:<version> -- /opt/ccaas-builder/bin/run --doctor --pid 1');
       const r = peer.doctor([]);
       for (const line of r.stderr.trim().split('\n')) say(`    ${line}`);
       say(`  exit ${r.code}`);
