@@ -210,7 +210,7 @@ describe('run --doctor', { skip }, () => {
     const { report } = doctor(configFor('docker-fallback', { fs: tempDir('ccaas-empty-fs-') }));
     const docker = finding(report, 'vm.endpoint');
     assert.equal(docker.severity, 'warning');
-    assert.match(docker.message, /^unix:\/\/\S+\/docker\.sock does not answer: a package no builder claims fails to install with a Docker error/);
+    assert.match(docker.message, /^unix:\/\/\S+\/docker\.sock does not answer: a package no builder claims fails to install with a Docker error \(docker\.sock\), which hides that no builder claimed it; and the peer's operations \/healthz answers 503 \(its docker check: "failed to ping to Docker daemon"\), so a liveness or readiness probe on \/healthz fails the pod$/);
   });
 
   test('duplicate builder names, a build whose builder is gone, a malformed connection, and the CORE_ overrides', () => {

@@ -65,12 +65,16 @@ void check_fallback(const contract::PeerConfig& config, const DoctorInput& input
                    + " answers: a package no builder claims is built by Docker, and a ccaas one fails "
                      "there with \"Unknown chaincodeType: CCAAS\"");
   } else {
+    // internal/peer/node/start.go: with vm.endpoint set, the peer registers a Docker health
+    // checker with its operations service (DockerVM.HealthCheck pings the daemon).
     findings.add(Severity::warning,
                  k_builders,
                  "vm.endpoint",
                  config.vm_endpoint
                    + " does not answer: a package no builder claims fails to install with a "
-                     "Docker error (docker.sock), which hides that no builder claimed it",
+                     "Docker error (docker.sock), which hides that no builder claimed it; and the peer's "
+                     "operations /healthz answers 503 (its docker check: \"failed to ping to Docker daemon\"), so "
+                     "a liveness or readiness probe on /healthz fails the pod",
                  "set vm.endpoint to \"\" in core.yaml, so that such a failure says \"docker build is disabled\" "
                  "(CORE_VM_ENDPOINT=\"\" does not do it: the peer ignores an empty variable)");
   }
