@@ -398,13 +398,16 @@ describe('run --doctor --pid against a hostile peer: never more power than the p
   for (const reuse of [false, true]) {
     test(`a peer that ends during the run${reuse ? ', its PID taken by a new peer' : ''}: one line, no verdict, exit 3`, async () => {
       const w = world();
-      evilDetect(w.root, 'sleep 2\nexit 1');
+      evilDetect(w.root, ': > /var/evidence/detect-runs\nsleep 2\nexit 1');
       const pod = await new SharedPidPod(ns, w.root).start();
       peers.push(pod);
       const first = await pod.startPeer();
       const before = snapshot(w);
       const sidecar = pod.sidecar(['--pid', 'peer', '--json']);
-      await new Promise((res) => setTimeout(res, 700));
+      // the peer goes while the doctor runs its first detect
+      const started = path.join(w.root, 'var/evidence/detect-runs');
+      for (const end = Date.now() + 20000; !fs.existsSync(started) && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+      assert.ok(fs.existsSync(started), `the doctor ran a detect: ${sidecar.output}`);
       await pod.killPeer();
       if (reuse) {
         pod.reusePid(first.inPod);
