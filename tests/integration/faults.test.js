@@ -95,7 +95,7 @@ test('a full disk and a read-only output directory: a clear line, no partial fil
 
   const readOnly = inMountNamespace('ro,size=1m', s.bld, path.join(peer.binDir, 'build'), [s.src, s.meta, s.bld], peer.builderEnv());
   assert.equal(readOnly.status, 1, readOnly.stderr);
-  assert.equal(readOnly.stderr, `build: error: ${s.bld}: cannot create a file: Read-only file system\n`);
+  assert.equal(readOnly.stderr, `build: error: ${s.bld}/metadata.json: cannot create: Read-only file system\n`);
 
   fs.rmSync(path.join(s.bld), { recursive: true, force: true });
   fs.mkdirSync(s.bld);

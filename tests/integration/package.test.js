@@ -70,7 +70,7 @@ describe('run --package', { skip }, () => {
     assert.deepEqual(json, {
       file: './asset-transfer_1.0.tar.gz', label: 'asset-transfer_1.0', type: 'ccaas', package_id: `asset-transfer_1.0:${PINNED}`,
       sha256: PINNED, bytes: fs.statSync(file).size, files: ['META-INF/statedb/couchdb/indexes/indexOwner.json', 'connection.json'],
-      chaincode_id: `CHAINCODE_ID=asset-transfer_1.0:${PINNED}`,
+      chaincode_id: `asset-transfer_1.0:${PINNED}`,
     });
     assert.equal(r.lines[0], `package: ${FIXTURE}/connection.json: has templates ({{.key}}): packaged as written, rendered by each peer's build; set CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG to one peer's values to check a rendering here`);
     // As tar lists it: regular files, owner 0/0, mtime 0, in this order.
@@ -130,6 +130,7 @@ describe('run --package', { skip }, () => {
     for (const [name, r, file] of runs) {
       assert.equal(r.lines[1], `package: package ID ${label}:${hashes[0]}: the same for every org that packages these inputs with run --package`, name);
       assert.equal(r.lines[2], `package: start the chaincode server with CHAINCODE_ID=${label}:${hashes[0]}`, name);
+      assert.equal(r.stdout, `${label}:${hashes[0]}\n`, `${name}: the package ID alone on stdout, for CHAINCODE_ID=$(run --package ...)`);
       assert.equal(fs.statSync(file).mode & 0o077, 0, `${name}: it holds a private key, so it is its owner's alone`);
     }
     assert.equal(fs.statSync(runs[1][2]).uid, 65534, 'written by the other user');
@@ -213,7 +214,7 @@ describe('run --package', { skip }, () => {
     writeTree(good, { 'connection.json': { address: 'cc:9999' } });
     r = pack([good, '--label', 'g_1.0', '--output', '/nonexistent/p.tar.gz']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'package: error: /nonexistent: cannot create a file: No such file or directory\n');
+    assert.equal(r.stderr, 'package: error: /nonexistent/p.tar.gz: cannot create: No such file or directory\n');
     assert.deepEqual(fs.readdirSync(out), []);
   });
 });

@@ -86,7 +86,7 @@ TEST_CASE("write_atomic replaces the target whole, with the mode asked for, and 
   const fs::path missing_dir = dir.path() / "nope" / "connection.json";
   CHECK(failure_of([&] {
           file::write_atomic(missing_dir, "x", 0644);
-        }).find(": cannot create a file: No such file or directory")
+        }).find(": cannot create: No such file or directory")
         != std::string::npos);
 }
 

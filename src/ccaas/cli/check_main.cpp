@@ -73,7 +73,7 @@ void print(const steps::CheckResult& result, const steps::CheckInput& input, boo
     out["kind"] = result.kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.kind);
     out["package_id"] = result.package_id ? nlohmann::json(*result.package_id) : nlohmann::json(nullptr);
     out["connection"] = result.connection ? nlohmann::json::parse(result.connection->dump()) : nlohmann::json(nullptr);
-    write_fully(STDOUT_FILENO, out.dump() + "\n");
+    write_fully(STDOUT_FILENO, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     return;
   }
   if (!result.kind.empty()) {

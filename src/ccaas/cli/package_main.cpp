@@ -96,7 +96,7 @@ int run_package(int argc, char** argv)
                                   {"sha256", result.sha256},
                                   {"bytes", result.bytes},
                                   {"files", result.files},
-                                  {"chaincode_id", "CHAINCODE_ID=" + result.package_id}};
+                                  {"chaincode_id", result.package_id}}; // a value, as CHAINCODE_ID takes it
       write_fully(STDOUT_FILENO, out.dump() + "\n");
     } else {
       reporter.info("wrote " + result.output.string() + " (" + std::to_string(result.bytes)
@@ -104,6 +104,9 @@ int run_package(int argc, char** argv)
       reporter.info("package ID " + result.package_id
                     + ": the same for every org that packages these inputs with run --package");
       reporter.info("start the chaincode server with CHAINCODE_ID=" + result.package_id);
+      // The data on stdout, the words on stderr: CHAINCODE_ID=$(run --package ...) works, as with
+      // peer lifecycle chaincode calculatepackageid.
+      write_fully(STDOUT_FILENO, result.package_id + "\n");
     }
     return steps::Outcome::ok;
   });

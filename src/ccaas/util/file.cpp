@@ -76,7 +76,7 @@ std::pair<fs::path, int> create_temp_beside(const fs::path& target, mode_t mode)
   std::string pattern = temp_pattern(target);
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) {
-    fail_errno(target.parent_path().empty() ? fs::path(".") : target.parent_path(), "cannot create a file", errno);
+    fail_errno(target, "cannot create", errno); // the file the user named, not its folder
   }
   if (::fchmod(fd, mode) != 0) {
     const int err = errno;
