@@ -84,10 +84,9 @@ TEST_CASE("write_atomic replaces the target whole, with the mode asked for, and 
   CHECK(names_in(dir.path()) == std::vector<std::string>{"connection.json"});
 
   const fs::path missing_dir = dir.path() / "nope" / "connection.json";
-  CHECK(failure_of([&] {
-          file::write_atomic(missing_dir, "x", 0644);
-        }).find(": cannot create: No such file or directory")
-        != std::string::npos);
+  CHECK(
+    failure_of([&] { file::write_atomic(missing_dir, "x", 0644); }).find(": cannot create: No such file or directory")
+    != std::string::npos);
 }
 
 TEST_CASE("copy_tree_atomic copies a tree through one rename")
