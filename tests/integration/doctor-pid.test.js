@@ -256,6 +256,24 @@ describe('run --doctor --pid: builder set-up failures, as the peer\'s own root d
     await ns?.close();
   });
 
+  test('a detect that needs jq, which the image lacks: its own words name the cause of "no builder claims"', async () => {
+    ns ??= new Netns();
+    const root = debianRoot(tempDir('ccaas-jq-'));
+    fs.chmodSync(root, 0o755);
+    const dir = '/opt/builders/jq';
+    // the documentation's detect (docs/source/cc_service.md), which Fabric's images cannot run
+    scriptBuilder(path.join(root, dir), '#!/bin/sh\njq -r .type "$2/metadata.json" | grep -qx ccaas\n');
+    write(root, 'etc/hyperledger/fabric/core.yaml', stockCoreYaml({ builders: [['jq', dir]], vmEndpoint: '""' }));
+    const peer = await startPeer(root);
+    const r = peer.doctor();
+    const report = parse(r);
+    assert.equal(r.code, 1, r.stderr);
+    const none = finding(report, 'ccaas packages');
+    assert.equal(none.severity, 'error');
+    // The builder's own words, which the peer logs at INFO beside a DEBUG "detect failed", are the cause.
+    assert.equal(none.message, `no builder claims one: the peer falls back to Docker, and vm.endpoint is empty: the install fails with "docker build is disabled" (the peer logs each failed detect only at DEBUG); what each bin/detect that declined it wrote last: jq: "${dir}/bin/detect: 2: jq: not found"`);
+  });
+
   test('a Debian-like root (dash): bin/ as path, no bin/, mode 0644, CRLF, pipefail, bash, env bash, arm64, noexec', async () => {
     ns ??= new Netns();
     const root = debianRoot(tempDir('ccaas-broken-'));
@@ -290,6 +308,7 @@ describe('run --doctor --pid: builder set-up failures, as the peer\'s own root d
     assert.deepEqual(pipefail.map((f) => f.severity), ['ok', 'warning'], 'its files are fine; its runs are not');
     assert.equal(pipefail[1].message, `bin/detect fails before it decides, on every package (1 run(s), exit 2): "${b('pipefail')}/bin/detect: 2: set: Illegal option -o pipefail": it never claims a package, and the peer logs that only at DEBUG`);
     assert.match(pipefail[1].hint, /^the image's \/bin\/sh is not bash \(Debian and Ubuntu: dash; Alpine: busybox\)/);
+
     assert.equal(message('crlf').message, `${b('crlf')}/bin/detect's #! line ends in a carriage return (CRLF line endings, "#!/bin/sh\\r"): the kernel looks for that name, so the peer gets "no such file or directory" for a file that exists; ${b('crlf')}/bin/build's #! line ends in a carriage return (CRLF line endings, "#!/bin/sh\\r"): the kernel looks for that name, so the peer gets "no such file or directory" for a file that exists: ${gets}`);
     assert.match(message('crlf').hint, /^convert the programs' line endings to LF/);
     assert.match(message('bash').message, new RegExp(`^${b('bash')}/bin/detect's interpreter /bin/bash is not in the peer's image: the peer gets "no such file or directory" for a file that exists;`));

@@ -46,6 +46,7 @@ struct BuilderInfo {
   int detect_shell_errors = 0;
   std::string detect_stderr; // the first line such a run wrote to stderr
   int detect_code = 0;
+  std::string said_to_minimal; // the last line its detect wrote to stderr when it declined a ccaas package
 };
 
 // A package the peer keeps installed: <peer.fileSystemPath>/lifecycle/chaincodes/<label>.<hash>.tar.gz
@@ -56,6 +57,7 @@ struct InstalledPackage {
   std::optional<std::string> type; // metadata.json's type; empty when the package could not be read
   std::string claimed_by;          // the first builder whose detect exits 0 for it; "" when none is known
   std::string not_laid_out;        // why the doctor could not lay it out for detect (then claimed_by is not known)
+  std::vector<std::string> said;   // "builder: \"line\"": what each detect that declined it said last on stderr
 };
 
 struct BuildInfo {

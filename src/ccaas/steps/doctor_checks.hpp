@@ -60,6 +60,14 @@ inline std::vector<BuilderInfo>::const_iterator find_ours(const std::vector<Buil
 
 fs::path canonical_or_self(const fs::path& path);
 
+// The builders' own words for a package none claimed (each "name: \"last stderr line\""): the
+// peer logs them at INFO, next to a DEBUG line that says only that detect failed; "" when none
+// wrote anything.
+inline std::string declined_words(const std::vector<std::string>& said)
+{
+  return said.empty() ? std::string() : "; what each bin/detect that declined it wrote last: " + join(said, "; ");
+}
+
 // Why the peer cannot start this program of a builder, judged from its file in the peer's root
 // (doctor_programs.cpp): not there, not executable by the peer's user, on a noexec mount, a #!
 // line with a carriage return or an interpreter the image lacks, an ELF program for another

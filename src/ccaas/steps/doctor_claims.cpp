@@ -67,6 +67,24 @@ bool shell_error(const spawn::Exit& exit)
          && (exit.code == 2 || exit.code == 126 || exit.code == 127) && !exit.stderr_text.empty();
 }
 
+// The last line a program wrote (a shell names the failing command there), printable, bounded.
+std::string last_line(const std::string& text)
+{
+  std::size_t end = text.find_last_not_of("\r\n");
+  if (end == std::string::npos) {
+    return {};
+  }
+  const std::size_t start = text.rfind('\n', end);
+  std::string line =
+    text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = ' ';
+    }
+  }
+  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
 std::string first_line(const std::string& text)
 {
   const std::size_t start = text.find_first_not_of('\n');
@@ -316,7 +334,7 @@ bool find_claims(const DoctorInput& input,
   // Runs one builder's detect on a laid-out package: whether it claims it, with a finding when
   // the peer would not get an answer either. None once a termination signal arrived, or once
   // running inside the peer's root was refused.
-  const auto detect = [&](BuilderInfo& builder, const PackageLayout& dirs) {
+  const auto detect = [&](BuilderInfo& builder, const PackageLayout& dirs, std::string* said) {
     if (cancel.requested() || refused) {
       return false;
     }
@@ -350,7 +368,11 @@ bool find_claims(const DoctorInput& input,
                      + ": the peer logs that only at DEBUG and hands the package to the next builder",
                    "check the program's interpreter (#!) and format for this image");
     }
-    return exit.started && !exit.timed_out && exit.code == 0;
+    const bool claims = exit.started && !exit.timed_out && exit.code == 0;
+    if (!claims && exit.started && !exit.timed_out) {
+      *said = last_line(exit.stderr_text);
+    }
+    return claims;
   };
 
   std::optional<Scratch> scratch;
@@ -358,7 +380,7 @@ bool find_claims(const DoctorInput& input,
     scratch.emplace(input, runner, cancel);
     const PackageLayout minimal = scratch->lay_out({});
     for (BuilderInfo* builder : asked) {
-      builder->claims_ccaas = detect(*builder, minimal);
+      builder->claims_ccaas = detect(*builder, minimal, &builder->said_to_minimal);
       builder->detect_ran = !refused;
     }
   } catch (const OwnTrouble& e) {
@@ -386,9 +408,13 @@ bool find_claims(const DoctorInput& input,
       continue;
     }
     for (BuilderInfo* builder : asked) {
-      if (detect(*builder, dirs)) {
+      std::string said;
+      if (detect(*builder, dirs, &said)) {
         package.claimed_by = builder->name;
         break;
+      }
+      if (!said.empty()) {
+        package.said.push_back(builder->name + ": \"" + said + "\"");
       }
     }
     if (package.claimed_by.empty() && ours_claims(package)) {

@@ -54,7 +54,7 @@ std::vector<InstalledPackage> read_installed(const contract::PeerConfig& config,
     if (!id || !root.open(dir / entry.path().filename()).stat(st) || !S_ISREG(st.st_mode)) {
       continue;
     }
-    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}, {}};
+    InstalledPackage package{dir / entry.path().filename(), *id, std::nullopt, {}, {}, {}};
     try {
       const file::InRoot opened = root.open(package.file, O_RDONLY | O_NONBLOCK);
       const std::string text =
@@ -117,7 +117,7 @@ void report_claims(const std::vector<InstalledPackage>& packages,
                    group,
                    "detect",
                    "no builder claims this " + *package.type + " package: when the peer builds it again, "
-                     + fallback_words(config, input, *package.type),
+                     + fallback_words(config, input, *package.type) + declined_words(package.said),
                    input.outside ? "list a builder that claims type " + *package.type
                                      + " under chaincode.externalBuilders, and fix the builder problems above"
                                  : "list ccaas-builder first in the peer's externalBuilders");

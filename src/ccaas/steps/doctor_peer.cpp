@@ -280,11 +280,18 @@ void check_order(const contract::PeerConfig& config,
                    "go to " + first_ccaas->name + " (its bin/detect exits 0 for one"
                      + (first_ccaas->ours && !first_ccaas->detect_ran ? "" : ", run in the peer's root") + ")");
     } else if (claims_known) {
+      std::vector<std::string> said;
+      for (const BuilderInfo& b : builders) {
+        if (!b.said_to_minimal.empty()) {
+          said.push_back(b.name + ": \"" + b.said_to_minimal + "\"");
+        }
+      }
       findings.add(Severity::error,
                    k_builders,
                    "ccaas packages",
                    "no builder claims one: " + fallback_words(config, input, "ccaas")
-                     + (builders.empty() ? "" : " (the peer logs each failed detect only at DEBUG)"),
+                     + (builders.empty() ? "" : " (the peer logs each failed detect only at DEBUG)")
+                     + declined_words(said),
                    "list a working ccaas builder under chaincode.externalBuilders (Fabric's images have one at "
                    "/opt/hyperledger/ccaas_builder), and fix the builder problems above");
     }
