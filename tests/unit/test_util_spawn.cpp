@@ -92,11 +92,14 @@ TEST_CASE("spawn: what a program leaves running, in its group or in a session of
 {
   test_support::TempDir dir;
   const std::string pids = (dir.path() / "pids").string();
-  // One child in its group, one that leaves it (setsid) and forks again; then the program exits.
+  // One child in its group, one that leaves it (setsid) and forks again; then, once both run, the
+  // program exits (where this process cannot be a subreaper, as under qemu-user, spawn follows
+  // them while the program runs: they must be there to be seen).
   const std::string program = script(dir,
                                      "p",
                                      "sleep 300 & echo $! >> \"$1\"\nsetsid sh -c 'sleep 300 & echo $! >> \"$1\"; "
-                                     "sleep 300' x \"$1\" &\nsleep 0.3\nexit 0\n");
+                                     "sleep 300' x \"$1\" &\n"
+                                     "while [ \"$(wc -l < \"$1\")\" -lt 2 ]; do sleep 0.05; done\nsleep 0.3\nexit 0\n");
   const spawn::Exit exit = spawn::run(program, {pids}, {"PATH=/usr/bin:/bin"}, std::chrono::seconds(10));
   CHECK(exit.code == 0);
   CHECK(exit.left_behind >= 2);
