@@ -12,7 +12,6 @@
 #include "ccaas/watch/exporter.hpp"
 #include "ccaas/watch/metrics.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>

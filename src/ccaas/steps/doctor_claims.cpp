@@ -1,14 +1,11 @@
 #include "ccaas/steps/doctor_checks.hpp"
 
 #include "ccaas/contract/metadata.hpp"
-#include "ccaas/contract/package_id.hpp"
 #include "ccaas/steps/doctor_scratch.hpp"
 #include "ccaas/steps/package_layout.hpp"
 #include "ccaas/util/error.hpp"
-#include "ccaas/util/fd.hpp"
 #include "ccaas/util/file.hpp"
 #include "ccaas/util/spawn.hpp"
-#include "ccaas/util/targz.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
