@@ -76,29 +76,21 @@ bool cut_capabilities(std::uint64_t mask)
   return (permitted & ~mask) == 0;
 }
 
-// Every descriptor from 3 up closed at exec (close_range, Linux 5.11; else one by one).
-void close_on_exec_from_3()
+// Every descriptor from 3 up closed, now or (at_exec) when the program is exec'd: close_range
+// (Linux 5.9; CLOSE_RANGE_CLOEXEC 5.11), else one by one.
+void close_from_3(bool at_exec)
 {
-  if (::syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0) {
+  if (::syscall(SYS_close_range, 3U, ~0U, at_exec ? 4U /* CLOSE_RANGE_CLOEXEC */ : 0U) == 0) {
     return;
   }
   rlimit limit = {};
   const rlim_t top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
   for (int fd = 3; fd < static_cast<int>(top); ++fd) {
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  }
-}
-
-// Every descriptor from 3 up closed now (close_range, Linux 5.9; else one by one).
-void close_from_3()
-{
-  if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) {
-    return;
-  }
-  rlimit limit = {};
-  const rlim_t top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
-  for (int fd = 3; fd < static_cast<int>(top); ++fd) {
-    ::close(fd);
+    if (at_exec) {
+      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    } else {
+      ::close(fd);
+    }
   }
 }
 
@@ -165,7 +157,7 @@ void close_from_3()
     // Confined: the parent learns that from the report pipe closing, as at an exec; then nothing
     // of the parent's but 0, 1 and 2 stays open, and no destructor or atexit handler of its runs.
     ::close(report_fd);
-    close_from_3();
+    close_from_3(false);
     int code = 1;
     try {
       code = options.body();
@@ -174,7 +166,7 @@ void close_from_3()
     }
     ::_exit(code);
   }
-  close_on_exec_from_3();
+  close_from_3(true);
   ::execve(program, argv, envp);
   child_fails(report_fd, step_exec);
 }
