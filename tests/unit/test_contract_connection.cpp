@@ -50,6 +50,12 @@ TEST_CASE("a plaintext connection keeps unknown keys and defaults like the peer"
   CHECK(out.connection->effective_dial_timeout() == 3'000'000'000);
   CHECK_FALSE(out.connection->tls_required);
   CHECK(out.connection->summary() == "cc:9999, dial_timeout 3s (the peer's default), plaintext");
+  // domain without client authentication: the peer never uses it, and says nothing
+  CHECK(out.diags.warnings
+        == std::vector<std::string>{k_where
+                                    + ": domain: cc.example.com is not used: Fabric 3.x peers take domain as the TLS "
+                                      "server name only with tls_required and client_auth_required, and Fabric 2.x "
+                                      "peers never; the server's certificate is checked against the address host"});
 }
 
 TEST_CASE("each field problem is one line naming the file and field")

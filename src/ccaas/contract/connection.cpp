@@ -262,6 +262,15 @@ std::optional<Connection> validate_connection(json::Json doc,
   conn.client_key = fields.string_field("client_key").value_or("");
   if (const auto domain = fields.string_field("domain")) {
     conn.domain = *domain;
+    // core/container/externalbuilder/instance.go@v3.1.5: ServerNameOverride = domain only when
+    // client authentication is on; else the peer checks the address host, and says nothing.
+    if (!conn.domain.empty() && (!conn.tls_required || !conn.client_auth_required)) {
+      fields.warning("domain",
+                     conn.domain
+                       + " is not used: Fabric 3.x peers take domain as the TLS server name only with tls_required "
+                         "and client_auth_required, and Fabric 2.x peers never; the server's certificate is "
+                         "checked against the address host");
+    }
   }
 
   if (conn.tls_required) {
