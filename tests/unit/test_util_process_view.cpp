@@ -79,3 +79,18 @@ TEST_CASE("processes_named: the running processes of that name, the oldest first
   }
   CHECK(process::processes_named(name).empty());
 }
+
+TEST_CASE("parse_stat: a name with blanks and parentheses ends at the last ')'; the fields after it")
+{
+  const auto p = process::parse_stat("42 (a) (b c)) S 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 1 2\n");
+  REQUIRE(p);
+  CHECK(p->pid == 42);
+  CHECK(p->name == "a) (b c)");
+  CHECK(p->state == 'S');
+  CHECK(p->parent == 7);
+  CHECK(p->group == 42);
+  CHECK(p->session == 42);
+  CHECK(p->start == 12345);
+  CHECK_FALSE(process::parse_stat("42 (cut short) S 7"));
+  CHECK_FALSE(process::parse_stat("not a stat line"));
+}

@@ -134,39 +134,6 @@ std::string refused(pid_t pid, const std::string& what, int error)
            "or run the doctor as the peer's user";
 }
 
-// What /proc/PID/stat says of a running process: its name (field 2, comm, in parentheses) and its
-// start time (field 22, clock ticks since boot); nothing for a zombie or a dead one (field 3, the
-// state, Z or X). The name may hold spaces and parentheses, so it ends at the last ')'.
-struct Started {
-  std::string name;
-  unsigned long long ticks = 0;
-};
-
-std::optional<Started> started_if_running(const std::string& stat)
-{
-  const std::size_t open = stat.find('(');
-  const std::size_t close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) {
-    return std::nullopt;
-  }
-  std::istringstream fields(stat.substr(close + 1));
-  std::string state;
-  std::string field;
-  if (!(fields >> state) || state == "Z" || state == "X") {
-    return std::nullopt;
-  }
-  for (int i = 4; i <= 22; ++i) {
-    if (!(fields >> field)) {
-      return std::nullopt;
-    }
-  }
-  try {
-    return Started{stat.substr(open + 1, close - open - 1), std::stoull(field)};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 // A file of the process that could not be read: it ended meanwhile (ENOENT, ESRCH), or the kernel
 // refused (the doctor's own trouble).
 [[noreturn]] void unreadable(pid_t pid, const std::string& what, int error)
@@ -177,30 +144,82 @@ std::optional<Started> started_if_running(const std::string& stat)
   throw OwnTrouble(refused(pid, what, error));
 }
 
+// Running: not a zombie (Z) nor dead (X).
+std::optional<ProcessStat> running(const std::string& stat)
+{
+  std::optional<ProcessStat> parsed = parse_stat(stat);
+  if (!parsed || parsed->state == 'Z' || parsed->state == 'X') {
+    return std::nullopt;
+  }
+  return parsed;
+}
+
 } // namespace
 
-std::vector<pid_t> processes_named(const std::string& name)
+std::optional<ProcessStat> parse_stat(const std::string& stat)
 {
-  std::vector<std::pair<unsigned long long, pid_t>> found;
+  // The name may hold spaces and parentheses, so it ends at the last ')'.
+  const std::size_t open = stat.find('(');
+  const std::size_t close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) {
+    return std::nullopt;
+  }
+  ProcessStat out;
+  try {
+    out.pid = static_cast<pid_t>(std::stol(stat.substr(0, open)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  out.name = stat.substr(open + 1, close - open - 1);
+  std::istringstream fields(stat.substr(close + 1));
+  std::string field;
+  if (!(fields >> out.state >> out.parent >> out.group >> out.session)) {
+    return std::nullopt;
+  }
+  for (int i = 7; i <= 22; ++i) {
+    if (!(fields >> field)) {
+      return std::nullopt;
+    }
+  }
+  try {
+    out.start = std::stoull(field);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::vector<ProcessStat> all_processes()
+{
+  std::vector<ProcessStat> out;
   const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
   if (!proc) {
-    return {};
+    return out;
   }
-  const pid_t self = ::getpid();
   while (const dirent* entry = ::readdir(proc.get())) {
     const std::string number = entry->d_name;
     if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
       continue;
     }
-    const auto pid = static_cast<pid_t>(std::stol(number));
     std::string stat;
     int error = 0;
-    if (pid == self || !read_proc(fs::path("/proc") / number / "stat", stat, error)) {
-      continue;
+    if (!read_proc(fs::path("/proc") / number / "stat", stat, error)) {
+      continue; // ended meanwhile
     }
-    const std::optional<Started> started = started_if_running(stat);
-    if (started && started->name == name) {
-      found.emplace_back(started->ticks, pid);
+    if (std::optional<ProcessStat> parsed = parse_stat(stat)) {
+      out.push_back(std::move(*parsed));
+    }
+  }
+  return out;
+}
+
+std::vector<pid_t> processes_named(const std::string& name)
+{
+  std::vector<std::pair<unsigned long long, pid_t>> found;
+  const pid_t self = ::getpid();
+  for (const ProcessStat& p : all_processes()) {
+    if (p.pid != self && p.name == name && p.state != 'Z' && p.state != 'X') {
+      found.emplace_back(p.start, p.pid);
     }
   }
   std::sort(found.begin(), found.end());
@@ -235,11 +254,11 @@ ProcessView read_process(pid_t pid)
     }
     throw OwnTrouble(refused(pid, (dir / "status").string(), error));
   }
-  const std::optional<Started> started = started_if_running(stat);
+  const std::optional<ProcessStat> started = running(stat);
   if (!started) {
     throw Failure("process " + std::to_string(pid) + ": it has ended (a zombie): no peer runs there");
   }
-  view.started = started->ticks;
+  view.started = started->start;
   const std::vector<unsigned long> uids = numbers(status_field(status, "Uid:"));
   const std::vector<unsigned long> gids = numbers(status_field(status, "Gid:"));
   view.uid = static_cast<uid_t>(uids.size() > 1 ? uids[1] : 0);
@@ -292,8 +311,8 @@ bool still_there(const ProcessView& view)
   if (!read_proc_at(view.proc_dir->get(), "stat", stat, error)) {
     return false;
   }
-  const std::optional<Started> started = started_if_running(stat);
-  return started && started->ticks == view.started;
+  const std::optional<ProcessStat> started = running(stat);
+  return started && started->start == view.started;
 }
 
 std::map<std::string, std::string> own_environ()

@@ -58,6 +58,25 @@ bool still_there(const ProcessView& view);
 // there is no such process.
 ProcessView read_process(pid_t pid);
 
+// A process as /proc/PID/stat shows it (proc(5)): its name (comm), state (R, S, Z...), parent,
+// process group, session, and start time (clock ticks after boot).
+struct ProcessStat {
+  pid_t pid = 0;
+  std::string name;
+  char state = 0;
+  pid_t parent = 0;
+  pid_t group = 0;
+  pid_t session = 0;
+  unsigned long long start = 0;
+};
+
+// Parses one /proc/PID/stat text; nullopt when it is not one.
+std::optional<ProcessStat> parse_stat(const std::string& stat);
+
+// Every process /proc shows, this one and zombies included; one that ends while it is read is
+// left out.
+std::vector<ProcessStat> all_processes();
+
 // The running processes named name (the comm of /proc/PID/stat, as `pgrep -x` matches it), this
 // one and zombies left out, the oldest first (the start time there, as `pgrep -o` picks). A
 // process that ends while it reads is left out.

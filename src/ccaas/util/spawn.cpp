@@ -1,8 +1,8 @@
 #include "ccaas/util/spawn.hpp"
 
+#include "ccaas/util/descendants.hpp"
 #include "ccaas/util/fd.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -16,10 +16,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 namespace ccaas::spawn {
@@ -220,150 +218,7 @@ bool open_pipe(bool wanted, UniqueFd& read_end, UniqueFd& write_end)
   return true;
 }
 
-// A process as /proc/PID/stat shows it: after the name (which ends at the last ')'), the state,
-// the parent, the process group, the session, ... and, field 22, the start time.
-struct ProcStat {
-  pid_t pid = 0;
-  pid_t parent = 0;
-  pid_t group = 0;
-  pid_t session = 0;
-  unsigned long long start = 0;
-};
-
-std::vector<ProcStat> processes()
-{
-  std::vector<ProcStat> out;
-  const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
-  if (!proc) {
-    return out;
-  }
-  while (const dirent* entry = ::readdir(proc.get())) {
-    const std::string number = entry->d_name;
-    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
-      continue;
-    }
-    const UniqueFd fd(::open(("/proc/" + number + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
-    char text[1024];
-    const ssize_t n = fd.get() < 0 ? -1 : ::read(fd.get(), text, sizeof text - 1);
-    if (n <= 0) {
-      continue;
-    }
-    text[n] = '\0';
-    const char* close = std::strrchr(text, ')');
-    ProcStat st;
-    st.pid = static_cast<pid_t>(std::stol(number));
-    char state = 0;
-    if (close != nullptr
-        && std::sscanf(close + 1,
-                       " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                       &state,
-                       &st.parent,
-                       &st.group,
-                       &st.session,
-                       &st.start)
-             == 5) {
-      out.push_back(st);
-    }
-  }
-  return out;
-}
-
-bool become_subreaper()
-{
-  static std::once_flag once;
-  static bool reaper = false;
-  std::call_once(once, [] { reaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; });
-  return reaper;
-}
-
-// Where this process cannot be a subreaper (qemu-user refuses PR_SET_CHILD_SUBREAPER), what a
-// program starts is followed while it runs: every process in its group or session, or whose
-// parent is one of them, kept with its start time so that a reused ID is never taken for it.
-class Family
-{
-public:
-  explicit Family(pid_t leader)
-    : m_leader(leader)
-  {
-  }
-
-  void look()
-  {
-    const std::vector<ProcStat> all = processes();
-    for (int pass = 0; pass < 4; ++pass) {
-      const std::size_t before = m_members.size();
-      for (const ProcStat& p : all) {
-        if (p.pid != m_leader && !known(p.pid)
-            && (p.group == m_leader || p.session == m_leader || p.parent == m_leader || known(p.parent))) {
-          m_members.push_back(p);
-        }
-      }
-      if (m_members.size() == before) {
-        break;
-      }
-    }
-  }
-
-  // Kills the members still running (the same processes: their start times match).
-  int end()
-  {
-    look();
-    int killed = 0;
-    for (const ProcStat& now : processes()) {
-      for (const ProcStat& member : m_members) {
-        if (now.pid == member.pid && now.start == member.start && ::kill(now.pid, SIGKILL) == 0) {
-          ++killed;
-        }
-      }
-    }
-    return killed;
-  }
-
-private:
-  bool known(pid_t pid) const
-  {
-    return std::any_of(m_members.begin(), m_members.end(), [pid](const ProcStat& p) { return p.pid == pid; });
-  }
-
-  pid_t m_leader;
-  std::vector<ProcStat> m_members;
-};
-
 } // namespace
-
-int end_children()
-{
-  become_subreaper();
-  int killed = 0;
-  // Each round kills the children there are; their own children come back to this process as
-  // they die, for the next round. A program that forks as fast as it is killed still ends: each
-  // round takes its whole generation.
-  for (int round = 0; round < 1000; ++round) {
-    int status = 0;
-    while (::waitpid(-1, &status, WNOHANG) > 0) {
-    }
-    std::vector<pid_t> children;
-    const pid_t self = ::getpid();
-    for (const ProcStat& p : processes()) {
-      if (p.parent == self) {
-        children.push_back(p.pid);
-      }
-    }
-    if (children.empty()) {
-      break;
-    }
-    for (const pid_t pid : children) {
-      if (::kill(pid, SIGKILL) == 0) {
-        ++killed;
-      }
-    }
-    for (const pid_t pid : children) {
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-  }
-  return killed;
-}
 
 Exit run(const std::string& program,
          const std::vector<std::string>& args,
@@ -435,7 +290,7 @@ Exit run(const std::string& program,
   }
   exit.started = true;
   const Clock::time_point end = start + options.limit;
-  std::optional<Family> family;
+  std::optional<Descendants> family;
   if (!reaper) {
     family.emplace(pid);
   }

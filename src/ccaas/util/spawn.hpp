@@ -71,9 +71,4 @@ Exit run(const std::string& program,
          std::chrono::milliseconds limit,
          int cancel_fd = -1);
 
-// Makes this process the subreaper of what it starts (PR_SET_CHILD_SUBREAPER), once; run does it
-// too. Then kills every child of this process (and what comes back to it as they go): what a
-// program left behind. Returns how many it killed.
-int end_children();
-
 } // namespace ccaas::spawn
